@@ -1,0 +1,81 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Applied to every Swift target, so the whole package builds under one set of rules.
+let swiftSettings: [SwiftSetting] = [
+    // Every existential spells out `any`.
+    .enableUpcomingFeature("ExistentialAny"),
+    // A file sees only the modules it imports itself.
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // `nonisolated async` functions run on the caller's actor.
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    // Imports are internal unless declared otherwise, so no C module leaks through a public API.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "pop3-gateway",
+    products: [
+        .executable(name: "pop3-gateway", targets: ["pop3-gateway"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD",
+            pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGMime",
+            pkgConfig: "gmime-3.0",
+            providers: [.apt(["libgmime-3.0-dev"])]
+        ),
+        .target(
+            name: "POP3",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "POP3Client",
+            dependencies: ["POP3", "COpenSSL"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pop3-gateway",
+            dependencies: [
+                "POP3",
+                "POP3Client",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "pop3-headers-bench",
+            dependencies: ["POP3", "POP3Client"],
+            path: "bench/pop3-headers-bench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "POP3Tests",
+            dependencies: ["POP3"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "POP3ClientTests",
+            dependencies: ["POP3", "POP3Client"],
+            swiftSettings: swiftSettings
+        ),
+        // Against the real Dovecot that scripts/pop3-test-server.sh starts; see TestServer.swift.
+        .testTarget(
+            name: "POP3IntegrationTests",
+            dependencies: ["POP3", "POP3Client"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
