@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct GatewayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pop3-gateway",
+        abstract: "An HTTP/JSON gateway in front of POP3 mailboxes.",
+        version: GatewayVersion.current,
+        subcommands: [CheckCommand.self]
+    )
+}
+
+enum GatewayVersion {
+    static let current = "0.1.0"
+}
