@@ -71,7 +71,9 @@ public enum POP3Command: Hashable, Sendable {
         case .user(let name): arguments = [name]
         case .pass(let secret): arguments = [secret]
         case .apop(let user, let digest): arguments = [user, digest]
-        case .auth(let mechanism, let initial): arguments = [mechanism] + (initial.map { [$0] } ?? [])
+        case .auth(let mechanism, let initial):
+            // An empty initial response is sent as "=" (RFC 5034 §4).
+            arguments = [mechanism] + (initial.map { [$0.isEmpty ? "=" : $0] } ?? [])
         case .saslResponse(let line):
             // SASL responses are not bound by the 255-octet command limit (RFC 5034 §4).
             try Self.append(words: [line], into: &buffer, keyword: "AUTH-RESPONSE", limit: 64 * 1024)

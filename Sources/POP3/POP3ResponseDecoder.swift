@@ -79,12 +79,14 @@ public struct POP3ResponseDecoder: Sendable {
     public mutating func decodeStatusLine() throws(POP3Error) -> POP3StatusLine? {
         let limit = self.limits.statusLineLength
         let found: (end: Int, next: Int)? = self.storage.withUnsafeBufferPointer { storage in
-            let searchEnd = min(self.writeIndex, self.readIndex + limit + 2)
+            // The line may hold `limit` bytes plus CRLF; written so that a huge limit cannot overflow.
+            let buffered = self.bufferedByteCount
+            let searchEnd = self.readIndex + (limit >= buffered ? buffered : min(buffered, limit + 2))
             guard let lf = Self.firstLineFeed(in: storage, from: self.readIndex, to: searchEnd) else { return nil }
             return (lf, lf + 1)
         }
         guard let found else {
-            if self.bufferedByteCount > limit + 1 {
+            if self.bufferedByteCount - 1 > limit {
                 throw POP3Error(.responseTooLarge, "status line longer than \(limit) octets")
             }
             return nil
@@ -157,15 +159,15 @@ public struct POP3ResponseDecoder: Sendable {
 
         self.consume(upTo: index)
         self.bodyLength += body.count - before
+        guard self.bodyLength <= self.limits.responseLength else {
+            throw POP3Error(.responseTooLarge, "response longer than \(self.limits.responseLength) octets")
+        }
         if complete {
             self.bodyAtLineStart = true
             self.bodyLength = 0
             return true
         }
         self.bodyAtLineStart = atLineStart
-        guard self.bodyLength <= self.limits.responseLength else {
-            throw POP3Error(.responseTooLarge, "response longer than \(self.limits.responseLength) octets")
-        }
         return false
     }
 

@@ -252,9 +252,17 @@ public struct POP3SessionStateMachine: Sendable {
             return self.fail(POP3Error(.insecureAuthenticationRefused, "refusing to send credentials unencrypted"))
         }
         let credentials = self.configuration.credentials
+        // Whatever the method: a CR or LF could inject a command, a NUL would shift the SASL PLAIN fields.
+        guard !(credentials.user + credentials.password).utf8.contains(where: { [ASCII.cr, ASCII.lf, 0].contains($0) })
+        else {
+            return self.fail(POP3Error(.invalidArgument, "user name or password contains CR, LF or NUL"))
+        }
         switch self.configuration.authentication {
         case .apop:
-            guard let timestamp = self.greetingTimestamp, let digest = self.configuration.apopDigest else {
+            guard let digest = self.configuration.apopDigest else {
+                return self.fail(POP3Error(.noAuthenticationMethod, "APOP requested but no digest function given"))
+            }
+            guard let timestamp = self.greetingTimestamp else {
                 return self.fail(POP3Error(.noAuthenticationMethod, "APOP requested but the greeting has no timestamp"))
             }
             self.state = .authenticating(.apopSent)
@@ -308,8 +316,10 @@ public struct POP3SessionStateMachine: Sendable {
         case .systemTemporary: mapped = .temporaryFailure
         case .systemPermanent: mapped = .permanentFailure
         case .other, nil:
-            let text = status.printableText.lowercased()
-            mapped = text.contains("lock") || text.contains("in use") ? .mailboxLocked : code
+            // Whole words only: "account blocked" is not a locked maildrop.
+            let words = status.printableText.lowercased().split { !$0.isLetter && $0 != "-" }
+            let locked = words.contains { ["lock", "locked", "in-use"].contains($0) }
+            mapped = locked || status.printableText.lowercased().contains("in use") ? .mailboxLocked : code
         }
         let said = status.text.isEmpty ? "" : ": \(status.printableText)"
         return POP3Error(mapped, "\(context) refused\(said)", responseCode: responseCode)
