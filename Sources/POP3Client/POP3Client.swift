@@ -96,15 +96,17 @@ public final class POP3Client {
 
     public func stat() throws(POP3Error) -> POP3MaildropStatus {
         let status = try self.simpleCommand(.stat)
-        return try POP3Listing.parseStat(status.text)
+        return try self.guarded { () throws(POP3Error) in try POP3Listing.parseStat(status.text) }
     }
 
     public func list() throws(POP3Error) -> [(number: Int, size: Int)] {
-        try POP3Listing.parseList(self.multiLineCommand(.list(nil)))
+        let body = try self.multiLineCommand(.list(nil))
+        return try self.guarded { () throws(POP3Error) in try POP3Listing.parseList(body) }
     }
 
     public func uidl() throws(POP3Error) -> [(number: Int, uid: String?)] {
-        try POP3Listing.parseUIDL(self.multiLineCommand(.uidl(nil)))
+        let body = try self.multiLineCommand(.uidl(nil))
+        return try self.guarded { () throws(POP3Error) in try POP3Listing.parseUIDL(body) }
     }
 
     /// UIDL and LIST together (one write when pipelining), merged by message number.
@@ -121,8 +123,10 @@ public final class POP3Client {
             case (_, false): throw Self.commandError(.list(nil), status)
             }
         }
-        let uidl = try uidlBody.map { (body) throws(POP3Error) in try POP3Listing.parseUIDL(body) } ?? []
-        return try POP3Listing.merge(list: POP3Listing.parseList(listBody), uidl: uidl)
+        return try self.guarded { () throws(POP3Error) in
+            let uidl = try uidlBody.map { (body) throws(POP3Error) in try POP3Listing.parseUIDL(body) } ?? []
+            return try POP3Listing.merge(list: POP3Listing.parseList(listBody), uidl: uidl)
+        }
     }
 
     /// `TOP number lines`: the header and the first `lines` body lines.
@@ -160,9 +164,9 @@ public final class POP3Client {
                 try self.receive(deadline: deadline)
             }
             try chunk.withUnsafeBytes(sink)
-        } catch let error as POP3Error {
-            throw error
         } catch {
+            // A transport or decoder fault has ended the session already (abort keeps the first fault); a sink
+            // error of any type leaves the rest of the answer unread, so the session ends here too.
             self.abort(POP3Error(.connectionClosed, "message transfer abandoned"))
             throw error
         }
@@ -309,6 +313,9 @@ public final class POP3Client {
         _ handle: (_ index: Int, _ status: POP3StatusLine, _ body: [UInt8]) throws(POP3Error) -> Void
     ) throws(POP3Error) {
         try self.checkUsable()
+        // Refuse a bad argument before anything is sent: later, earlier commands would be in flight.
+        for command in commands { _ = try command.encoded() }
+        if let first = commands.first { try self.expectNothingBuffered(before: first) }
         let window = self.isPipelining ? max(1, self.configuration.pipelineWindow) : 1
         var sent = 0
         var body: [UInt8] = []
@@ -328,7 +335,13 @@ public final class POP3Client {
             if status.isOK && command.hasMultiLineResponse {
                 try self.readBody(into: &body, deadline: deadline)
             }
-            try handle(index, status, body)
+            do {
+                try handle(index, status, body)
+            } catch {
+                // Answers to commands already sent would be read as answers to later ones.
+                if sent > index + 1 { self.abort(POP3Error(.connectionClosed, "batch abandoned")) }
+                throw error
+            }
         }
     }
 
@@ -384,8 +397,30 @@ public final class POP3Client {
     }
 
     private func expectNothingBuffered(before command: POP3Command) throws(POP3Error) {
+        try self.receiveWithoutWaiting()
         guard self.decoder.bufferedByteCount == 0 else {
             let error = POP3Error(.protocolViolation, "server sent data nobody asked for before \(command.keyword)")
+            self.abort(error)
+            throw error
+        }
+    }
+
+    /// Reads whatever the server sent while no command was outstanding, without waiting (checklist 7).
+    private func receiveWithoutWaiting() throws(POP3Error) {
+        let stream = self.stream
+        let count: Int
+        do {
+            count = try self.decoder.receive(minimumSpace: 4096) { (buffer) throws(POP3Error) in
+                try stream.read(into: buffer, deadline: .now)
+            }
+        } catch  where error.code == .timeout {
+            return
+        } catch {
+            self.abort(error)
+            throw error
+        }
+        if count == 0 {
+            let error = POP3Error(.connectionClosed, "server closed the connection")
             self.abort(error)
             throw error
         }

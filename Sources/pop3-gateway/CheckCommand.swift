@@ -6,6 +6,7 @@ import POP3Client
 /// `pop3-gateway check`: logs in once and prints what the server says, to diagnose a setup.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Log in to a POP3 server once and print what it reports, as JSON.",
         discussion: """
             The password is read from POP3GW_PASSWORD, else asked for without echo \
