@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs, checks formatting, builds with
+# warnings as errors, starts a private Dovecot on loopback, runs every test, and stops Dovecot.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh --test
+
+echo "== swift format lint --strict"
+swift format lint --strict --recursive Package.swift Sources Tests bench
+
+echo "== build (warnings are errors)"
+swift build --build-tests -Xswiftc -warnings-as-errors
+
+echo "== test POP3 server"
+trap 'scripts/pop3-test-server.sh stop' EXIT
+scripts/pop3-test-server.sh start
+
+echo "== swift test"
+swift test --skip-build
+
+echo "== pop3-gateway check against the test server"
+scripts/check-smoke-test.sh
