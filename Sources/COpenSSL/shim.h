@@ -1,8 +1,11 @@
 #ifndef POP3GW_COPENSSL_SHIM_H
 #define POP3GW_COPENSSL_SHIM_H
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>

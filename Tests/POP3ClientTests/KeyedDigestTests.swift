@@ -1,0 +1,29 @@
+import Testing
+
+@testable import POP3Client
+
+@Suite struct KeyedDigestTests {
+    /// HMAC-SHA-256 matches RFC 4231 test case 2 (key "Jefe").
+    @Test func matchesRFC4231() {
+        let digest = KeyedDigest(key: Array("Jefe".utf8))
+        #expect(
+            digest.hexDigest(Array("what do ya want for nothing?".utf8))
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        )
+    }
+
+    /// Two digests made with fresh random keys disagree on the same input.
+    @Test func randomKeysDiffer() {
+        let message = Array("alice\u{0}secret".utf8)
+        #expect(KeyedDigest().digest(message) != KeyedDigest().digest(message))
+    }
+
+    /// Constant-time comparison says equal only for equal digests of equal length.
+    @Test func constantTimeEquality() {
+        let digest = KeyedDigest()
+        let first = digest.digest([1, 2, 3])
+        #expect(KeyedDigest.constantTimeEqual(first, digest.digest([1, 2, 3])))
+        #expect(!KeyedDigest.constantTimeEqual(first, digest.digest([1, 2, 4])))
+        #expect(!KeyedDigest.constantTimeEqual(first, Array(first.dropLast())))
+    }
+}
