@@ -1,0 +1,95 @@
+import CGMime
+
+/// A message that GMime parsed from bytes; owns the GMime objects until it goes out of scope.
+///
+/// Noncopyable and not Sendable: the GMime objects belong to one parse on one thread and are released in
+/// `deinit`, so none of them escapes, crosses a thread or outlives the parse. Only Swift values come out.
+/// Pointers GMime returns from its getters (`transfer none`) are borrowed from the message and never freed.
+struct GMimeParsedMessage: ~Copyable {
+    /// Tried in order on header bytes that are not ASCII and declare no charset. Windows-1252 before
+    /// ISO-8859-1 because mailers that send Latin-1 usually mean it (smart quotes, euro sign in 0x80–0x9F);
+    /// ISO-8859-1 last because it maps every byte, so no header is ever dropped.
+    private static let fallbackCharsets: [StaticString] = ["UTF-8", "windows-1252", "iso-8859-1"]
+
+    let message: UnsafeMutablePointer<GMimeMessage>
+    /// Kept as long as the message: GMime 3.2's header lists clone the options, but nothing promises that
+    /// every object does, and headers are decoded lazily, long after the parser is gone.
+    let options: OpaquePointer
+
+    /// Parses a message or a bare header block; nil when GMime finds no message at all (empty input, or a
+    /// first line that is not a header).
+    init?(parsing bytes: [UInt8]) {
+        GMimeLibrary.initializeOnce()
+        guard let options = g_mime_parser_options_new() else { return nil }
+        Self.setFallbackCharsets(options)
+
+        // The stream copies the bytes, so nothing GMime holds points into Swift memory.
+        let stream = Self.terminatingHeaderBlock(bytes).withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }
+        }
+        guard let stream else {
+            g_mime_parser_options_free(options)
+            return nil
+        }
+        let parser = g_mime_parser_new_with_stream(stream)
+        // The parser holds its own reference to the stream.
+        g_object_unref(stream)
+        guard let parser else {
+            g_mime_parser_options_free(options)
+            return nil
+        }
+        let message = g_mime_parser_construct_message(parser, options)
+        g_object_unref(parser)
+        guard let message else {
+            g_mime_parser_options_free(options)
+            return nil
+        }
+        self.message = message
+        self.options = options
+    }
+
+    deinit {
+        g_object_unref(self.message)
+        g_mime_parser_options_free(self.options)
+    }
+
+    /// The message as the `GMimeObject` it derives from, for the header functions.
+    var object: UnsafeMutablePointer<GMimeObject> {
+        pop3gw_message_as_object(self.message)
+    }
+
+    /// Hands GMime the fallback charsets as the `NULL`-terminated `const char **` it copies.
+    private static func setFallbackCharsets(_ options: OpaquePointer) {
+        // A StaticString's bytes are NUL-terminated and live as long as the process.
+        var charsets: [UnsafePointer<CChar>?] = self.fallbackCharsets.map {
+            UnsafeRawPointer($0.utf8Start).assumingMemoryBound(to: CChar.self)
+        }
+        charsets.append(nil)
+        charsets.withUnsafeMutableBufferPointer { g_mime_parser_options_set_fallback_charsets(options, $0.baseAddress) }
+    }
+
+    /// The bytes with an empty line after the headers when there is none (a header block cut right after
+    /// its last field), so the parser always sees where the headers end. GMime 3.2.13 copes without it,
+    /// but this does not rely on that.
+    static func terminatingHeaderBlock(_ bytes: [UInt8]) -> [UInt8] {
+        let lineFeed = UInt8(ascii: "\n")
+        let carriageReturn = UInt8(ascii: "\r")
+        // An empty first line ends an empty header block.
+        if bytes.first == lineFeed || bytes.starts(with: [carriageReturn, lineFeed]) {
+            return bytes
+        }
+        var index = bytes.startIndex
+        while let newline = bytes[index...].firstIndex(of: lineFeed) {
+            let next = newline + 1
+            if next < bytes.endIndex, bytes[next] == lineFeed {
+                return bytes
+            }
+            if next + 1 < bytes.endIndex, bytes[next] == carriageReturn, bytes[next + 1] == lineFeed {
+                return bytes
+            }
+            index = next
+        }
+        let crlf: [UInt8] = [carriageReturn, lineFeed]
+        return bytes.last == lineFeed ? bytes + crlf : bytes + crlf + crlf
+    }
+}

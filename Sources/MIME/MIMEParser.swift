@@ -1,0 +1,24 @@
+/// Decodes messages with GMime into plain Swift values.
+///
+/// Safe to call from any number of threads at once: each call parses into its own GMime objects and
+/// releases them before returning.
+public enum MIMEParser {
+    /// Decodes a message's header block, e.g. the answer to `TOP n 0` (a whole message works too; only
+    /// its top-level headers are read).
+    ///
+    /// Never fails: garbage, an empty input or an unparseable field give nils and empty lists, never a
+    /// crash. A header block without the empty line after it is accepted.
+    /// - Returns: the summary fields, and every header field in input order, unfolded and decoded.
+    public static func parseHeaders(_ bytes: [UInt8]) -> (summary: MessageSummary, headers: [MessageHeader]) {
+        guard let message = GMimeParsedMessage(parsing: bytes) else {
+            return (MessageSummary(), [])
+        }
+        let headers = message.headers()
+        // Without a single field GMime still makes a message, whose implied text/plain would claim
+        // `hasAttachments == false` for what is only noise.
+        guard !headers.isEmpty else {
+            return (MessageSummary(), [])
+        }
+        return (message.summary(), headers)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import MIME
+import Testing
+
+/// The demo message whose subject GMime 3.2.13 gets wrong: its ISO-2022-JP subject is two B words, the
+/// first ending in `=` padding, and GMime drops the second (jstedfast/gmime#133). Python gets it right.
+private let gmimeBug133MessageID = "alice-17.iso-2022-jp@mail.example.com"
+
+/// Every demo message has a subject and a sender, and each subject equals what Python's `email` package decodes.
+@Test(.enabled(if: Python3.isAvailable && FileManager.default.fileExists(atPath: DemoMailbox.script.path)))
+func demoMailboxMatchesPython() throws {
+    let mailbox = try DemoMailbox.write()
+    defer { mailbox.remove() }
+    let pythonSubjects = try mailbox.pythonSubjects()
+    #expect(mailbox.fileNames.count == 21)
+    #expect(Set(pythonSubjects.keys) == Set(mailbox.fileNames))
+
+    for fileName in mailbox.fileNames {
+        let summary = MIMEParser.parseHeaders(try mailbox.headerBlock(of: fileName)).summary
+        #expect(summary.subject != nil, "\(fileName): no subject")
+        #expect(!summary.from.isEmpty, "\(fileName): no From address")
+        let python = pythonSubjects[fileName] ?? nil
+        if summary.messageId == gmimeBug133MessageID {
+            withKnownIssue("GMime 3.2.13 drops the B word after a padded one", isIntermittent: true) {
+                #expect(summary.subject == python, "\(fileName)")
+            }
+        } else {
+            #expect(summary.subject == python, "\(fileName)")
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Runs the machine's `python3`, for the test helpers that compare with Python's `email` package.
+enum Python3 {
+    /// Whether a `python3` is on the PATH.
+    static var isAvailable: Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains {
+            FileManager.default.isExecutableFile(atPath: "\($0)/python3")
+        }
+    }
+
+    /// Runs `python3 arguments...` and returns its standard output; throws when it exits non-zero.
+    static func run(_ arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        // Read before waiting: a child that fills the pipe would otherwise never exit.
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Python3Failure(arguments: arguments, status: process.terminationStatus)
+        }
+        return data
+    }
+}
