@@ -46,11 +46,36 @@ let package = Package(
             dependencies: ["POP3", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "MIME",
+            dependencies: ["CGMime"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: ["POP3", "POP3Client", "MIME"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HTTPServer",
+            dependencies: ["CMicroHTTPD"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "GatewayHTTP",
+            dependencies: ["Gateway", "HTTPServer", "POP3", "MIME"],
+            // A link to the top-level openapi.yaml, compiled in so that /openapi.yaml serves the contract itself.
+            resources: [.embedInCode("openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "pop3-gateway",
             dependencies: [
                 "POP3",
                 "POP3Client",
+                "Gateway",
+                "GatewayHTTP",
+                "HTTPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -69,6 +94,21 @@ let package = Package(
         .testTarget(
             name: "POP3ClientTests",
             dependencies: ["POP3", "POP3Client"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MIMETests",
+            dependencies: ["MIME"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "POP3", "POP3Client"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer"],
             swiftSettings: swiftSettings
         ),
         // Against the real Dovecot that scripts/pop3-test-server.sh starts; see TestServer.swift.

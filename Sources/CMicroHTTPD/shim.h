@@ -17,4 +17,29 @@ static inline struct MHD_Daemon *pop3gw_MHD_start_daemon(
     return MHD_start_daemon(flags, port, apc, apc_cls, dh, dh_cls, MHD_OPTION_ARRAY, options, MHD_OPTION_END);
 }
 
+/// MHD_get_connection_info is variadic, which Swift cannot call: this fetches only the client's
+/// address (MHD_CONNECTION_INFO_CLIENT_ADDRESS takes no extra argument); NULL if MHD has none.
+static inline const struct sockaddr *pop3gw_MHD_connection_client_address(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return info == NULL ? NULL : info->client_addr;
+}
+
+/// MHD_CONTENT_READER_END_OF_STREAM is a macro with a cast, which Swift does not import: the
+/// content reader returns this when the producer finished normally.
+static inline ssize_t pop3gw_MHD_content_reader_end_of_stream(void) {
+    return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+/// MHD_CONTENT_READER_END_WITH_ERROR is a macro with a cast, which Swift does not import: the
+/// content reader returns this to make MHD close the connection mid-body.
+static inline ssize_t pop3gw_MHD_content_reader_end_with_error(void) {
+    return MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+/// MHD_SIZE_UNKNOWN may be defined with a cast, which Swift does not import: the response size
+/// to pass when a streamed body has no Content-Length (MHD then uses chunked encoding).
+static inline uint64_t pop3gw_MHD_size_unknown(void) {
+    return MHD_SIZE_UNKNOWN;
+}
+
 #endif

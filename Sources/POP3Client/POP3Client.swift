@@ -75,6 +75,27 @@ public final class POP3Client {
         return client
     }
 
+    /// Reads the greeting and hangs up politely; no credential is involved.
+    static func probe(configuration: POP3ClientConfiguration, tlsContext: TLSContext?) throws(POP3Error) -> String {
+        let deadline = Deadline.after(configuration.connectTimeout)
+        let endpoint = configuration.endpoint
+        let socket = try TCPSocket.connect(host: endpoint.host, port: endpoint.port, deadline: deadline)
+        let probe = POP3Client(
+            configuration: configuration,
+            tlsContext: tlsContext,
+            socket: socket,
+            credentials: POP3Credentials(user: "", password: "")
+        )
+        defer { probe.close() }
+        if endpoint.security == .implicitTLS { try probe.startTLS(deadline: deadline) }
+        let greeting = try probe.readStatusLine(deadline: deadline)
+        guard greeting.isOK else {
+            throw POP3SessionStateMachine.error(from: greeting, default: .temporaryFailure, "greeting")
+        }
+        try? probe.flushCommand(.quit, deadline: deadline)
+        return greeting.printableText
+    }
+
     // MARK: - Session facts
 
     /// False once the session failed or ended; such a session must be dropped.
@@ -351,6 +372,12 @@ public final class POP3Client {
         try self.guarded { () throws(POP3Error) in try command.encode(into: &self.outbound) }
         try self.flush(deadline: deadline)
         return try self.readStatusLine(deadline: deadline)
+    }
+
+    /// Writes one command without waiting for its answer.
+    private func flushCommand(_ command: POP3Command, deadline: Deadline) throws(POP3Error) {
+        try command.encode(into: &self.outbound)
+        try self.flush(deadline: deadline)
     }
 
     private func flush(deadline: Deadline) throws(POP3Error) {

@@ -20,4 +20,10 @@ public final class POP3Connector: Sendable {
     public func connect(credentials: POP3Credentials) throws(POP3Error) -> POP3Client {
         try POP3Client.connect(configuration: self.configuration, tlsContext: self.tlsContext, credentials: credentials)
     }
+
+    /// Connects without logging in: TCP, TLS for `pop3s://`, the greeting, then QUIT.
+    /// Says whether the upstream is there and answering, for a readiness check.
+    public func probe() throws(POP3Error) -> String {
+        try POP3Client.probe(configuration: self.configuration, tlsContext: self.tlsContext)
+    }
 }

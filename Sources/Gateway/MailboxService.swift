@@ -1,0 +1,225 @@
+import Foundation
+public import MIME
+public import POP3
+public import POP3Client
+
+/// The gateway's use cases (list, get, raw, delete) for one upstream server, free of HTTP.
+///
+/// Every method blocks on POP3 I/O: call it from a worker thread. Each runs on the mailbox's pooled
+/// session (one per mailbox, FIFO), and every cached answer is checked against the caller's
+/// credentials before it is served.
+public final class MailboxService: Sendable {
+    public struct Configuration: Sendable {
+        public var pool = SessionPoolConfiguration()
+        public var cache = MessageCacheConfiguration()
+        /// Messages larger than this are refused (413-like), whatever LIST says.
+        public var maxMessageSize = 64 * 1024 * 1024
+
+        public init() {}
+    }
+
+    public let upstream: String
+    public let pool: SessionPool<UpstreamSession>
+    public let cache: MessageCache<MessageSummary>
+    private let digest: KeyedDigest
+    private let maxMessageSize: Int
+
+    public init(connector: POP3Connector, configuration: Configuration = Configuration()) throws(MessageCacheError) {
+        let digest = KeyedDigest()
+        self.digest = digest
+        self.upstream = connector.configuration.endpoint.description
+        self.maxMessageSize = configuration.maxMessageSize
+        self.pool = SessionPool(configuration: configuration.pool, fingerprintDigest: digest) {
+            (_, credentials) throws(POP3Error) in
+            UpstreamSession(client: try connector.connect(credentials: credentials))
+        }
+        self.cache = try MessageCache(configuration: configuration.cache, fileNameDigest: digest)
+    }
+
+    /// `STAT` and `CAPA`.
+    public func mailbox(_ credentials: POP3Credentials) throws -> MailboxInfo {
+        try self.pool.withSession(for: self.key(credentials), credentials: credentials, retryIdempotent: true) {
+            session in
+            let status = try session.client.stat()
+            let capabilities = session.client.capabilities
+            // Without CAPA there is no UIDL capability to read: the listing says whether ids exist.
+            let hasUIDs = try capabilities.supportsUIDL || !session.listing().messages.isEmpty
+            return MailboxInfo(
+                count: status.messageCount,
+                size: status.totalSize,
+                capabilities: capabilities.lines,
+                uidl: hasUIDs
+            )
+        }
+    }
+
+    /// A page of summaries, newest first. `refresh` logs in again to see new mail; otherwise a
+    /// session older than the refresh interval does so by itself.
+    public func listMessages(
+        _ credentials: POP3Credentials,
+        limit: Int,
+        cursor: String?,
+        refresh: Bool
+    ) throws -> MessagePage {
+        let position = try cursor.map(ListCursor.init(parsing:))
+        let fingerprint = CredentialFingerprint(credentials, using: self.digest)
+        let key = self.key(credentials)
+        return try self.pool.withSession(
+            for: key,
+            credentials: credentials,
+            freshness: refresh ? .forceFresh : .refreshIfOlderThanInterval,
+            retryIdempotent: true
+        ) { session in
+            let messages = try session.listing().messages
+            let start = position.map { $0.startIndex(in: messages) } ?? 0
+            let page = messages[start..<min(messages.count, start + limit)]
+
+            var summaries: [String: MessageSummary] = [:]
+            var missing: [POP3MessageInfo] = []
+            for message in page {
+                guard let uid = message.uid else { continue }
+                if let summary = self.cache.summary(for: self.cacheKey(key, message), fingerprint: fingerprint) {
+                    summaries[uid] = summary
+                } else {
+                    missing.append(message)
+                }
+            }
+            if !missing.isEmpty {
+                let byNumber = Dictionary(uniqueKeysWithValues: missing.map { ($0.number, $0) })
+                try session.client.headers(of: missing.map(\.number)) { number, header throws(POP3Error) in
+                    guard let message = byNumber[number], let uid = message.uid else { return }
+                    // TOP is optional and broken on some servers; an unreadable header gives an empty summary.
+                    let summary = header.map { MIMEParser.parseHeaders($0).summary } ?? MessageSummary()
+                    summaries[uid] = summary
+                    self.cache.storeSummary(summary, for: self.cacheKey(key, message), fingerprint: fingerprint)
+                }
+            }
+            let entries = page.compactMap { message in
+                message.uid.map { MessageListEntry(id: $0, size: message.size, summary: summaries[$0] ?? .init()) }
+            }
+            let next = page.last.flatMap { last in
+                start + page.count < messages.count ? ListCursor(after: last).encoded : nil
+            }
+            return MessagePage(total: messages.count, messages: entries, nextCursor: next)
+        }
+    }
+
+    /// The message's source and parsed header, from the cache or by RETR.
+    public func message(_ credentials: POP3Credentials, id: String) throws -> MessageDocument {
+        let (info, raw) = try self.raw(credentials, id: id)
+        let parsed = MIMEParser.parseHeaders(Self.headerBlock(of: raw))
+        return MessageDocument(id: id, size: info.size, raw: raw, summary: parsed.summary, headers: parsed.headers)
+    }
+
+    /// The message's source, byte for byte, from the cache or by RETR.
+    public func raw(_ credentials: POP3Credentials, id: String) throws -> (info: POP3MessageInfo, raw: [UInt8]) {
+        let fingerprint = CredentialFingerprint(credentials, using: self.digest)
+        let key = self.key(credentials)
+        return try self.pool.withSession(for: key, credentials: credentials, retryIdempotent: true) { session in
+            guard let info = try session.listing().byUID[id] else { throw MailboxServiceError.messageNotFound }
+            let cacheKey = self.cacheKey(key, info)
+            if let raw = self.cache.message(for: cacheKey, fingerprint: fingerprint) { return (info, raw) }
+            guard info.size <= self.maxMessageSize else {
+                throw MailboxServiceError.messageTooLarge(limit: self.maxMessageSize)
+            }
+            let raw: [UInt8]
+            do {
+                raw = try session.client.retrieve(info.number)
+            } catch let error as POP3Error where error.code == .commandFailed {
+                // Listed but gone: another session expunged it (checklist 13). The session stays usable.
+                throw MailboxServiceError.messageNotFound
+            }
+            self.cache.storeMessage(raw, for: cacheKey, fingerprint: fingerprint)
+            return (info, raw)
+        }
+    }
+
+    /// DELE then QUIT: returns only once the server confirmed both (POP3 deletes at QUIT).
+    public func delete(_ credentials: POP3Credentials, id: String) throws {
+        let key = self.key(credentials)
+        try self.pool.withSession(for: key, credentials: credentials, freshness: .refreshIfOlderThanInterval) {
+            session in
+            guard let info = try session.listing().byUID[id] else { throw MailboxServiceError.messageNotFound }
+            do {
+                try session.client.delete(info.number)
+            } catch let error as POP3Error where error.code == .commandFailed {
+                throw MailboxServiceError.messageNotFound
+            }
+            try session.client.quit()
+            self.cache.remove(self.cacheKey(key, info))
+        }
+    }
+
+    /// Logs in and out once with the given credentials: is the upstream there and answering?
+    public static func probe(connector: POP3Connector, credentials: POP3Credentials) throws(POP3Error) {
+        try connector.connect(credentials: credentials).quit()
+    }
+
+    private func key(_ credentials: POP3Credentials) -> MailboxKey {
+        MailboxKey(upstream: self.upstream, user: credentials.user)
+    }
+
+    private func cacheKey(_ key: MailboxKey, _ message: POP3MessageInfo) -> MessageCacheKey {
+        MessageCacheKey(mailbox: key, uidl: message.uid ?? "", size: message.size)
+    }
+
+    /// The bytes up to and including the blank line that ends the header (all of it if there is none).
+    static func headerBlock(of raw: [UInt8]) -> [UInt8] {
+        var index = 0
+        while let lf = raw[index...].firstIndex(of: UInt8(ascii: "\n")) {
+            let next = lf + 1
+            if next < raw.count, raw[next] == UInt8(ascii: "\n") { return Array(raw[...next]) }
+            if next + 1 < raw.count, raw[next] == UInt8(ascii: "\r"), raw[next + 1] == UInt8(ascii: "\n") {
+                return Array(raw[...(next + 1)])
+            }
+            index = next
+        }
+        return raw
+    }
+}
+
+/// Where the next page starts: after the message with this number and UIDL. Opaque to callers.
+struct ListCursor: Equatable {
+    var number: Int
+    var uid: String
+
+    init(after message: POP3MessageInfo) {
+        self.number = message.number
+        self.uid = message.uid ?? ""
+    }
+
+    init(parsing text: String) throws(MailboxServiceError) {
+        let parts = text.split(separator: "-", maxSplits: 1)
+        guard parts.count == 2, let number = Int(parts[0]), number > 0, let uid = Self.unhex(parts[1]),
+            POP3Listing.isValidUID(uid)
+        else { throw MailboxServiceError.invalidCursor }
+        self.number = number
+        self.uid = uid
+    }
+
+    var encoded: String {
+        "\(self.number)-" + self.uid.utf8.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+    }
+
+    /// The index of the first message after the cursor in a newest-first listing: right after its
+    /// UIDL, or, if that message is gone, at the first older message number.
+    func startIndex(in messages: [POP3MessageInfo]) -> Int {
+        if let index = messages.firstIndex(where: { $0.uid == self.uid }) { return index + 1 }
+        return messages.firstIndex { $0.number < self.number } ?? messages.count
+    }
+
+    private static func unhex(_ text: Substring) -> String? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < digits.count {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            bytes.append(byte)
+            index += 2
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

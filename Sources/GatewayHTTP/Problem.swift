@@ -1,0 +1,76 @@
+import Foundation
+import HTTPServer
+
+/// An RFC 9457 problem: what the caller did wrong or what failed upstream, as
+/// `application/problem+json` with a stable machine-readable `code`.
+struct Problem: Error, Equatable {
+    var status: Int
+    /// Stable, snake_case: callers may switch on it.
+    var code: String
+    var title: String
+    var detail: String
+    /// Seconds, for 423/429/503.
+    var retryAfter: Int?
+    /// For 405.
+    var allow: [String]?
+
+    init(status: Int, code: String, title: String, detail: String, retryAfter: Int? = nil, allow: [String]? = nil) {
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.retryAfter = retryAfter
+        self.allow = allow
+    }
+
+    var response: HTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/problem+json")
+        headers.add(name: "Cache-Control", value: "no-store")
+        if let retryAfter = self.retryAfter { headers.add(name: "Retry-After", value: String(retryAfter)) }
+        if let allow = self.allow { headers.add(name: "Allow", value: allow.joined(separator: ", ")) }
+        if self.status == 401 {
+            headers.add(name: "WWW-Authenticate", value: #"Basic realm="pop3-gateway", charset="UTF-8""#)
+        }
+        let body = Body(
+            type: "about:blank",
+            title: self.title,
+            status: self.status,
+            detail: self.detail,
+            code: self.code
+        )
+        return HTTPResponse(status: self.status, headers: headers, body: .bytes(JSON.encode(body)))
+    }
+
+    private struct Body: Encodable {
+        var type: String
+        var title: String
+        var status: Int
+        var detail: String
+        var code: String
+    }
+}
+
+extension Problem {
+    static func badRequest(_ detail: String) -> Problem {
+        Problem(status: 400, code: "bad_request", title: "Bad request", detail: detail)
+    }
+
+    static func unauthorized(_ detail: String) -> Problem {
+        Problem(status: 401, code: "authentication_required", title: "Authentication required", detail: detail)
+    }
+
+    static func notFound(_ detail: String) -> Problem {
+        Problem(status: 404, code: "not_found", title: "Not found", detail: detail)
+    }
+
+    static func methodNotAllowed(_ allowed: [String]) -> Problem {
+        Problem(
+            status: 405,
+            code: "method_not_allowed",
+            title: "Method not allowed",
+            detail: "allowed: \(allowed.joined(separator: ", "))",
+            allow: allowed
+        )
+    }
+}

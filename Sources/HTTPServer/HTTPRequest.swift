@@ -1,0 +1,44 @@
+/// One HTTP request as the handler sees it: head, whole body (up to the configured limit) and
+/// the client's address.
+public struct HTTPRequest: Sendable {
+    /// As sent, e.g. `GET`.
+    public var method: String
+    /// The request target exactly as received, e.g. `/v1/messages/abc%2F1?limit=5`: not
+    /// percent-decoded, because only the router knows where one path segment ends (`%2F`).
+    public var target: String
+    /// The part of `target` before `?`, still percent-encoded.
+    public var path: String
+    /// The query parameters in order, with `%XX` and `+` decoded.
+    public var query: [(name: String, value: String)]
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// The client's IP address as text, e.g. `127.0.0.1` or `::1`.
+    public var remoteAddress: String
+
+    /// Derives `path` and `query` from `target`.
+    public init(
+        method: String,
+        target: String,
+        headers: HTTPHeaders = HTTPHeaders(),
+        body: [UInt8] = [],
+        remoteAddress: String = ""
+    ) {
+        self.method = method
+        self.target = target
+        if let questionMark = target.firstIndex(of: "?") {
+            self.path = String(target[..<questionMark])
+            self.query = QueryParameters.parse(target[target.index(after: questionMark)...])
+        } else {
+            self.path = target
+            self.query = []
+        }
+        self.headers = headers
+        self.body = body
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The first value of query parameter `name`, decoded.
+    public func queryValue(_ name: String) -> String? {
+        self.query.first { $0.name == name }?.value
+    }
+}

@@ -1,0 +1,106 @@
+import CMicroHTTPD
+import Glibc
+
+/// A started MHD daemon with its listening socket and callback context; `stop` takes it down.
+///
+/// Immutable; `HTTPServer` serialises `start` and `stop`, the only users of the daemon handle.
+final class RunningDaemon: @unchecked Sendable {
+    let context: DaemonContext
+    let port: Int
+    private let daemon: OpaquePointer
+
+    private init(context: DaemonContext, port: Int, daemon: OpaquePointer) {
+        self.context = context
+        self.port = port
+        self.daemon = daemon
+    }
+
+    static func start(
+        configuration: HTTPServerConfiguration,
+        handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void
+    ) throws(HTTPServerError) -> RunningDaemon {
+        let socket = try ListenSocket.open(host: configuration.host, port: configuration.port)
+        let context = DaemonContext(configuration: configuration, handler: handler)
+        // Unretained: `RunningDaemon.context` keeps it alive until after MHD_stop_daemon.
+        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
+
+        var options = [
+            Self.option(.LISTEN_SOCKET, Int(socket.descriptor)),
+            Self.option(.CONNECTION_LIMIT, Self.clampedUInt32(configuration.connectionLimit)),
+            Self.option(.PER_IP_CONNECTION_LIMIT, Self.clampedUInt32(configuration.perIPConnectionLimit)),
+            // MHD's default is no timeout at all.
+            Self.option(.CONNECTION_TIMEOUT, Self.timeoutSeconds(configuration.connectionTimeout)),
+            // A floor, so that a tiny setting still leaves MHD room for a request line and its own
+            // response head.
+            Self.option(.CONNECTION_MEMORY_LIMIT, max(configuration.maxHeaderBytes, 4096)),
+            MHD_OptionItem(
+                option: .URI_LOG_CALLBACK,
+                value: unsafeBitCast(MHDCallbacks.uriLog, to: Int.self),
+                ptr_value: contextPointer
+            ),
+            MHD_OptionItem(
+                option: .NOTIFY_COMPLETED,
+                value: unsafeBitCast(MHDCallbacks.completed, to: Int.self),
+                ptr_value: contextPointer
+            ),
+        ]
+        if configuration.threads > 1 {
+            options.append(Self.option(.THREAD_POOL_SIZE, Self.clampedUInt32(configuration.threads)))
+        }
+        options.append(Self.option(.END, 0))
+
+        // epoll in MHD's own threads; suspend/resume (which brings the inter-thread channel that
+        // MHD_quiesce_daemon also needs). No MHD_USE_ERROR_LOG: MHD would print to stderr.
+        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+        if socket.isIPv6 {
+            flags |= MHD_USE_IPv6.rawValue
+        }
+        let daemon = options.withUnsafeMutableBufferPointer { buffer in
+            pop3gw_MHD_start_daemon(flags, 0, nil, nil, MHDCallbacks.access, contextPointer, buffer.baseAddress)
+        }
+        guard let daemon else {
+            socket.closeIfStillOpen()
+            throw .daemonStartFailed
+        }
+        return RunningDaemon(context: context, port: socket.port, daemon: daemon)
+    }
+
+    /// Stops accepting, lets requests in flight finish for up to `gracePeriod`, answers the rest
+    /// with 503 (ending streams mid-body), resumes every suspended connection, and only then stops
+    /// MHD: `MHD_stop_daemon` with a connection still suspended is an API violation that aborts the
+    /// process.
+    func stop(gracePeriod: Duration) {
+        let quiescedDescriptor = MHD_quiesce_daemon(self.daemon)
+        self.context.beginStopping()
+        _ = self.context.waitUntilNoRequestsInFlight(untilUptimeNanoseconds: Uptime.nanoseconds(after: gracePeriod))
+        for exchange in self.context.exchangesInFlight() {
+            exchange.abandon()
+        }
+        // Resuming only asks MHD's threads to take the connection back; wait until they have called
+        // back on each. No new suspension can happen now: every request has an answer and every
+        // stream is cancelled. The wait is bounded; MHD_stop_daemon also processes pending resumes.
+        _ = self.context.waitUntilNoConnectionSuspended(untilUptimeNanoseconds: Uptime.nanoseconds(after: .seconds(2)))
+        MHD_stop_daemon(self.daemon)
+        // After MHD_quiesce_daemon the listening socket is ours to close, and only after
+        // MHD_stop_daemon, since MHD's threads may still use it until then. Had quiescing failed,
+        // MHD_stop_daemon would have closed it itself.
+        if quiescedDescriptor >= 0 {
+            close(quiescedDescriptor)
+        }
+    }
+
+    private static func option(_ option: MHD_OPTION, _ value: Int) -> MHD_OptionItem {
+        MHD_OptionItem(option: option, value: value, ptr_value: nil)
+    }
+
+    private static func clampedUInt32(_ value: Int) -> Int {
+        min(max(value, 0), Int(UInt32.max))
+    }
+
+    /// Whole seconds, rounded up, at least 1 (0 would mean no timeout).
+    private static func timeoutSeconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        let rounded = seconds + (attoseconds > 0 ? 1 : 0)
+        return Int(min(max(rounded, 1), Int64(UInt32.max)))
+    }
+}
