@@ -6,8 +6,7 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: Int
     /// MHD's internal thread pool (each thread runs its own epoll loop).
     public var threads: Int
-    /// Connections open at once; MHD accepts and immediately closes any beyond it. MHD splits the
-    /// limit evenly across its threads.
+    /// Connections open at once; MHD accepts and immediately closes any beyond it.
     public var connectionLimit: Int
     /// Connections open at once from one client address; beyond it MHD accepts and closes.
     public var perIPConnectionLimit: Int
