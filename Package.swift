@@ -107,6 +107,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GatewayHTTPTests",
+            dependencies: ["GatewayHTTP", "Gateway", "HTTPServer", "POP3", "POP3Client"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HTTPServerTests",
             dependencies: ["HTTPServer"],
             swiftSettings: swiftSettings

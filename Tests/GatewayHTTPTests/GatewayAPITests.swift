@@ -1,0 +1,180 @@
+import Foundation
+import Gateway
+import Testing
+
+/// The HTTP API over real loopback HTTP in front of the real Dovecot.
+@Suite(.serialized) struct GatewayAPITests {
+    let gateway: GatewayFixture
+
+    init() throws {
+        self.gateway = try GatewayFixture()
+    }
+
+    /// Pages of 8 walk the 21 demo messages newest first, with the total, and no id twice.
+    @Test func listsPageByPage() throws {
+        var ids: [String] = []
+        var dates: [String] = []
+        var path = "/v1/messages?limit=8"
+        for _ in 0..<10 {
+            let response = try self.gateway.request(path)
+            #expect(response.status == 200)
+            let page = try response.json()
+            #expect(page["total"] as? Int == 21)
+            let messages = try #require(page["messages"] as? [[String: Any]])
+            ids += messages.compactMap { $0["id"] as? String }
+            dates += messages.compactMap { $0["date"] as? String }
+            guard let cursor = page["nextCursor"] as? String else { break }
+            path = "/v1/messages?limit=8&cursor=\(cursor)"
+        }
+        #expect(ids.count == 21)
+        #expect(Set(ids).count == 21)
+        let instants = dates.compactMap { ISO8601DateFormatter().date(from: $0) }
+        #expect(instants.count == 21)
+        #expect(instants == instants.sorted(by: >), "newest first")
+    }
+
+    /// Subjects come decoded (RFC 2047) and addresses as {name, address}.
+    @Test func summariesAreDecoded() throws {
+        let page = try self.gateway.request("/v1/messages?limit=500").json()
+        let messages = try #require(page["messages"] as? [[String: Any]])
+        let subjects = messages.compactMap { $0["subject"] as? String }
+        #expect(subjects.count == 21)
+        #expect(!subjects.contains { $0.contains("=?") }, "no undecoded encoded words")
+        let from = try #require(messages.first?["from"] as? [[String: Any]])
+        #expect(from.first?["address"] as? String != nil)
+        #expect(from.first?.keys.contains("name") == true)
+    }
+
+    /// /raw is byte-exact against the file on disk, with a strong ETag that gives 304.
+    @Test func rawIsByteExactWithETag() throws {
+        let page = try self.gateway.request("/v1/messages?limit=500").json()
+        let ids = try #require(page["messages"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        let files = self.gateway.messageFiles(of: "alice")
+        for (id, file) in zip(ids.reversed(), files) {
+            let response = try self.gateway.request("/v1/messages/\(id)/raw")
+            #expect(response.status == 200)
+            #expect(response.headers["content-type"] == "message/rfc822")
+            #expect(response.body == (try Data(contentsOf: file)), "\(id) differs from \(file.lastPathComponent)")
+            let tag = try #require(response.headers["etag"])
+            #expect(!tag.hasPrefix("W/"))
+            #expect(try self.gateway.request("/v1/messages/\(id)/raw", headers: ["If-None-Match": tag]).status == 304)
+        }
+    }
+
+    /// A Range gives 206 with exactly those bytes; a range past the end gives 416.
+    @Test func rangeRequests() throws {
+        let page = try self.gateway.request("/v1/messages?limit=1").json()
+        let id = try #require((page["messages"] as? [[String: Any]])?.first?["id"] as? String)
+        let whole = try self.gateway.request("/v1/messages/\(id)/raw").body
+        let part = try self.gateway.request("/v1/messages/\(id)/raw", headers: ["Range": "bytes=10-99"])
+        #expect(part.status == 206)
+        #expect(part.body == whole[10...99])
+        #expect(part.headers["content-range"] == "bytes 10-99/\(whole.count)")
+        let past = try self.gateway.request("/v1/messages/\(id)/raw", headers: ["Range": "bytes=\(whole.count)-"])
+        #expect(past.status == 416)
+    }
+
+    /// A second GET of a message is served from the cache: no second RETR upstream.
+    @Test func secondGetComesFromTheCache() throws {
+        let page = try self.gateway.request("/v1/messages?limit=3").json()
+        let id = try #require((page["messages"] as? [[String: Any]])?.last?["id"] as? String)
+        let first = try self.gateway.request("/v1/messages/\(id)")
+        #expect(first.status == 200)
+        let before = self.gateway.service.cache.statistics
+        let second = try self.gateway.request("/v1/messages/\(id)")
+        let after = self.gateway.service.cache.statistics
+        #expect(second.status == 200)
+        #expect(second.body == first.body)
+        #expect(after.memoryHits == before.memoryHits + 1)
+        #expect(after.misses == before.misses)
+    }
+
+    /// DELETE answers 204, and the message is gone from the API and from the maildir.
+    @Test func deleteRemovesTheMessage() throws {
+        let list = try self.gateway.request("/v1/messages", user: "scratch5", password: "scratch-secret").json()
+        let ids = try #require(list["messages"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        let victim = try #require(ids.first)
+        let filesBefore = self.gateway.messageFiles(of: "scratch5").count
+        let deleted = try self.gateway.request(
+            "/v1/messages/\(victim)",
+            method: "DELETE",
+            user: "scratch5",
+            password: "scratch-secret"
+        )
+        #expect(deleted.status == 204)
+        let after = try self.gateway.request("/v1/messages", user: "scratch5", password: "scratch-secret").json()
+        let idsAfter = try #require(after["messages"] as? [[String: Any]]).compactMap { $0["id"] as? String }
+        #expect(!idsAfter.contains(victim))
+        #expect(idsAfter.count == ids.count - 1)
+        #expect(self.gateway.messageFiles(of: "scratch5").count == filesBefore - 1)
+    }
+
+    /// Wrong password 401 with WWW-Authenticate, unknown id 404, malformed id 400, all problem+json.
+    @Test func errorsAreProblems() throws {
+        let wrong = try self.gateway.request("/v1/mailbox", password: "wrong")
+        #expect(wrong.status == 401)
+        #expect(wrong.headers["www-authenticate"]?.hasPrefix("Basic") == true)
+        #expect(wrong.headers["content-type"] == "application/problem+json")
+        #expect(try wrong.json()["code"] as? String == "authentication_failed")
+
+        let missing = try self.gateway.request("/v1/messages/no-such-id")
+        #expect(missing.status == 404)
+        #expect(missing.headers["content-type"] == "application/problem+json")
+
+        let malformed = try self.gateway.request("/v1/messages/a%20b")
+        #expect(malformed.status == 400)
+        let noCredentials = try self.gateway.request("/v1/mailbox", user: nil)
+        #expect(noCredentials.status == 401)
+        let badLimit = try self.gateway.request("/v1/messages?limit=0")
+        #expect(badLimit.status == 400)
+        let route = try self.gateway.request("/v2/nothing")
+        #expect(route.status == 404)
+        let method = try self.gateway.request("/v1/mailbox", method: "POST")
+        #expect(method.status == 405)
+        #expect(method.headers["allow"] == "GET, HEAD")
+    }
+
+    /// Parallel requests to one mailbox are served one after another on its one session: no [IN-USE].
+    @Test func parallelRequestsToOneMailbox() throws {
+        let statuses = ConcurrentStatuses()
+        // Plain threads: blocking GCD workers here could starve URLSession's own callbacks.
+        let gateway = self.gateway
+        let threads = (0..<12).map { index in
+            Thread {
+                let status = (try? gateway.request(index % 2 == 0 ? "/v1/mailbox" : "/v1/messages?limit=5"))?.status
+                statuses.append(status ?? -1)
+            }
+        }
+        for thread in threads { thread.start() }
+        let deadline = Date().addingTimeInterval(30)
+        while statuses.values.count < 12 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(statuses.values == Array(repeating: 200, count: 12))
+        #expect(self.gateway.service.pool.statistics.loginsSucceeded == 1)
+    }
+
+    /// /healthz, /readyz and /openapi.yaml need no credentials.
+    @Test func operationsEndpoints() throws {
+        #expect(try self.gateway.request("/healthz", user: nil).status == 200)
+        #expect(try self.gateway.request("/readyz", user: nil).status == 200)
+        let spec = try self.gateway.request("/openapi.yaml", user: nil)
+        #expect(spec.status == 200)
+        #expect(String(decoding: spec.body, as: UTF8.self).hasPrefix("openapi: 3.1"))
+    }
+}
+
+private final class ConcurrentStatuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [Int] = []
+
+    func append(_ status: Int) {
+        self.lock.lock()
+        self.collected.append(status)
+        self.lock.unlock()
+    }
+
+    var values: [Int] {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        return self.collected
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Gateway
+import GatewayHTTP
+import HTTPServer
+import POP3
+
+@testable import POP3Client
+
+/// A real gateway on a loopback port in front of the private Dovecot (scripts/pop3-test-server.sh).
+final class GatewayFixture: Sendable {
+    let server: HTTPServer
+    let service: MailboxService
+    let workers: WorkerPool
+    let mailDirectory: String
+    let baseURL: String
+
+    init(configure: (inout MailboxService.Configuration) -> Void = { _ in }) throws {
+        let environment = try Self.testServerEnvironment()
+        guard let host = environment["POP3GW_TEST_HOST"],
+            let port = environment["POP3GW_TEST_TLS_PORT"].flatMap(Int.init)
+        else { throw FixtureError(description: "incomplete test server env file") }
+        var clientConfiguration = POP3ClientConfiguration(
+            endpoint: POP3Endpoint(host: host, port: port, security: .implicitTLS)
+        )
+        clientConfiguration.caFile = environment["POP3GW_TEST_CA_FILE"]
+        let connector = try POP3Connector(configuration: clientConfiguration)
+        var configuration = MailboxService.Configuration()
+        configure(&configuration)
+        let service = try MailboxService(connector: connector, configuration: configuration)
+        let workers = WorkerPool(threads: 16, queueLimit: 64)
+        let api = GatewayAPI(service: service, workers: workers, openAPIDocument: GatewayAPI.openAPIDocument) {
+            (try? connector.probe()) == nil ? "unreachable" : nil
+        }
+        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0)) {
+            request,
+            responder in
+            api.handle(request, responder)
+        }
+        try server.start()
+        self.server = server
+        self.service = service
+        self.workers = workers
+        self.mailDirectory = environment["POP3GW_TEST_MAIL_DIR"] ?? ""
+        self.baseURL = "http://127.0.0.1:\(server.port)"
+    }
+
+    deinit {
+        self.server.stop(gracePeriod: .seconds(2))
+        self.workers.shutdown(timeout: .seconds(2))
+        self.service.pool.shutdown(gracePeriod: .seconds(2))
+    }
+
+    struct Response {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+
+        init(parsing bytes: [UInt8], method: String) throws {
+            let separator = Array("\r\n\r\n".utf8)
+            guard let end = bytes.indices.first(where: { bytes[$0...].starts(with: separator) }) else {
+                throw FixtureError(description: "no complete response head")
+            }
+            let head = String(decoding: bytes[..<end], as: UTF8.self).components(separatedBy: "\r\n")
+            let statusWords = head[0].split(separator: " ")
+            guard statusWords.count >= 2, let status = Int(statusWords[1]) else {
+                throw FixtureError(description: "bad status line \(head[0])")
+            }
+            var headers: [String: String] = [:]
+            for line in head.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                headers[line[..<colon].lowercased()] = value
+            }
+            let body = Data(bytes[(end + 4)...])
+            if method != "HEAD", let length = headers["content-length"].flatMap(Int.init), length != body.count {
+                throw FixtureError(description: "body has \(body.count) bytes, Content-Length says \(length)")
+            }
+            self.init(status: status, headers: headers, body: body)
+        }
+
+        init(status: Int, headers: [String: String], body: Data) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
+        func json() throws -> [String: Any] {
+            guard let object = try JSONSerialization.jsonObject(with: self.body) as? [String: Any] else {
+                throw FixtureError(description: "not a JSON object")
+            }
+            return object
+        }
+    }
+
+    /// One request with Basic credentials on a fresh connection (`Connection: close`), read to the end.
+    ///
+    /// A plain blocking socket rather than URLSession: URLSession needs GCD threads that blocked
+    /// Swift Testing threads would starve on a 2-core machine.
+    func request(
+        _ path: String,
+        method: String = "GET",
+        user: String? = "alice",
+        password: String = "alice-secret",
+        headers: [String: String] = [:]
+    ) throws -> Response {
+        var lines = ["\(method) \(path) HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+        if let user {
+            lines.append("Authorization: Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
+        }
+        lines += headers.map { "\($0.key): \($0.value)" }
+        let request = Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
+        let deadline = Deadline.after(.seconds(30))
+        let socket = try TCPSocket.connect(host: "127.0.0.1", port: self.server.port, deadline: deadline)
+        defer { socket.close() }
+        try request.withUnsafeBytes { try socket.write($0, deadline: deadline) }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { try socket.read(into: $0, deadline: deadline) }
+            if count == 0 { break }
+            received += chunk[..<count]
+        }
+        return try Response(parsing: received, method: method)
+    }
+
+    /// Message files of `user`, in Dovecot's order.
+    func messageFiles(of user: String) -> [URL] {
+        let cur = URL(fileURLWithPath: self.mailDirectory).appendingPathComponent(user)
+            .appendingPathComponent("Maildir/cur")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: cur.path)) ?? []
+        return names.sorted().map { cur.appendingPathComponent($0) }
+    }
+
+    static func testServerEnvironment() throws -> [String: String] {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let directory =
+            ProcessInfo.processInfo.environment["POP3GW_TEST_DIR"]
+            ?? repository.appendingPathComponent(".test-server").path
+        guard let text = try? String(contentsOfFile: directory + "/env", encoding: .utf8) else {
+            throw FixtureError(description: "no \(directory)/env: run scripts/pop3-test-server.sh start first")
+        }
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return values
+    }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    var description: String
+}
