@@ -14,6 +14,9 @@ public final class MailboxService: Sendable {
         public var cache = MessageCacheConfiguration()
         /// Messages larger than this are refused (413-like), whatever LIST says.
         public var maxMessageSize = 64 * 1024 * 1024
+        /// Larger messages are streamed from the POP3 server to the caller instead of being held whole
+        /// in memory (and are then not cached).
+        public var streamingThreshold = 4 * 1024 * 1024
 
         public init() {}
     }
@@ -23,12 +26,14 @@ public final class MailboxService: Sendable {
     public let cache: MessageCache<MessageSummary>
     private let digest: KeyedDigest
     private let maxMessageSize: Int
+    private let streamingThreshold: Int
 
     public init(connector: POP3Connector, configuration: Configuration = Configuration()) throws(MessageCacheError) {
         let digest = KeyedDigest()
         self.digest = digest
         self.upstream = connector.configuration.endpoint.description
         self.maxMessageSize = configuration.maxMessageSize
+        self.streamingThreshold = configuration.streamingThreshold
         self.pool = SessionPool(configuration: configuration.pool, fingerprintDigest: digest) {
             (_, credentials) throws(POP3Error) in
             UpstreamSession(client: try connector.connect(credentials: credentials))
@@ -131,6 +136,59 @@ public final class MailboxService: Sendable {
             }
             self.cache.storeMessage(raw, for: cacheKey, fingerprint: fingerprint)
             return (info, raw)
+        }
+    }
+
+    /// Where a message's source comes from: memory (cached or small enough to fetch whole), or a
+    /// stream for a large uncached one, which `streamRaw` then delivers.
+    public enum RawSource: Sendable {
+        case bytes([UInt8])
+        case stream
+    }
+
+    /// The message's size and its source: bytes when cached or below the streaming threshold,
+    /// otherwise `.stream`, so that a 50 MB message never sits in memory.
+    public func rawSource(
+        _ credentials: POP3Credentials,
+        id: String
+    ) throws -> (info: POP3MessageInfo, source: RawSource) {
+        let fingerprint = CredentialFingerprint(credentials, using: self.digest)
+        let key = self.key(credentials)
+        let (info, cached) = try self.pool.withSession(for: key, credentials: credentials, retryIdempotent: true) {
+            session in
+            guard let info = try session.listing().byUID[id] else { throw MailboxServiceError.messageNotFound }
+            return (info, self.cache.message(for: self.cacheKey(key, info), fingerprint: fingerprint))
+        }
+        if let cached { return (info, .bytes(cached)) }
+        guard info.size <= self.maxMessageSize else {
+            throw MailboxServiceError.messageTooLarge(limit: self.maxMessageSize)
+        }
+        if info.size > self.streamingThreshold { return (info, .stream) }
+        return try (info, .bytes(self.raw(credentials, id: id).raw))
+    }
+
+    /// RETR straight into `sink`, chunk by chunk; nothing is cached. Throws `MailboxServiceError`,
+    /// `POP3Error`, or what `sink` throws (the session is then dropped: the rest of RETR is unread).
+    public func streamRaw(
+        _ credentials: POP3Credentials,
+        id: String,
+        into sink: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        try self.pool.withSession(for: self.key(credentials), credentials: credentials) { session in
+            guard let info = try session.listing().byUID[id] else { throw MailboxServiceError.messageNotFound }
+            var delivered = 0
+            do {
+                try session.client.retrieve(info.number) { chunk in
+                    delivered += chunk.count
+                    // LIST sizes are hints (checklist 20): the cap is enforced on what actually arrives.
+                    guard delivered <= self.maxMessageSize else {
+                        throw MailboxServiceError.messageTooLarge(limit: self.maxMessageSize)
+                    }
+                    try sink(chunk)
+                }
+            } catch let error as POP3Error where error.code == .commandFailed {
+                throw MailboxServiceError.messageNotFound
+            }
         }
     }
 

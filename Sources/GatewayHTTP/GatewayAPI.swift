@@ -110,10 +110,20 @@ public final class GatewayAPI: Sendable {
             tag.addValidators(to: &response.headers)
             return response
         case .rawMessage(let id):
-            let (info, raw) = try self.service.raw(credentials, id: id)
+            let (info, source) = try self.service.rawSource(credentials, id: id)
             let tag = EntityTag(kind: "r", id: id, size: info.size)
             if let notModified = tag.notModified(request) { return notModified }
-            return try RawResponse.make(raw, tag: tag, range: request.headers["Range"])
+            switch source {
+            case .bytes(let raw):
+                return try RawResponse.make(raw, tag: tag, range: request.headers["Range"])
+            case .stream:
+                // Streamed from the POP3 server as it arrives, so no Content-Length (LIST sizes are
+                // hints) and no Range (RFC 9110 lets a server ignore it): the whole message, 200.
+                let service = self.service
+                return RawResponse.streamed(tag: tag) { writer in
+                    try service.streamRaw(credentials, id: id) { chunk in try writer.write(chunk) }
+                }
+            }
         case .deleteMessage(let id):
             try self.service.delete(credentials, id: id)
             return HTTPResponse(status: 204)
@@ -186,11 +196,23 @@ struct EntityTag {
 
 /// `GET /v1/messages/{id}/raw`: the source as `message/rfc822`, whole or one byte range.
 enum RawResponse {
-    static func make(_ raw: [UInt8], tag: EntityTag, range: String?) throws(Problem) -> HTTPResponse {
+    static func streamed(
+        tag: EntityTag,
+        producer: @escaping @Sendable (HTTPBodyWriter) throws -> Void
+    ) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: self.headers(tag), body: .stream(contentLength: nil, producer: producer))
+    }
+
+    private static func headers(_ tag: EntityTag) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "message/rfc822")
         headers.add(name: "Accept-Ranges", value: "bytes")
         tag.addValidators(to: &headers)
+        return headers
+    }
+
+    static func make(_ raw: [UInt8], tag: EntityTag, range: String?) throws(Problem) -> HTTPResponse {
+        var headers = self.headers(tag)
         switch ByteRange.resolve(range, length: raw.count) {
         case .whole:
             return HTTPResponse(status: 200, headers: headers, body: .bytes(raw))

@@ -61,6 +61,26 @@ import Testing
         }
     }
 
+    /// A message over the streaming threshold arrives streamed (no Content-Length) and byte-exact,
+    /// and a second download streams again rather than coming from memory.
+    @Test func largeMessageIsStreamed() throws {
+        let list = try self.gateway.request("/v1/messages", user: "big", password: "big-secret").json()
+        let messages = try #require(list["messages"] as? [[String: Any]])
+        let largest = try #require(messages.max { ($0["size"] as? Int ?? 0) < ($1["size"] as? Int ?? 0) })
+        let id = try #require(largest["id"] as? String)
+        let files = self.gateway.messageFiles(of: "big")
+        let onDisk = try #require(files.map { try Data(contentsOf: $0) }.max { $0.count < $1.count })
+        #expect(onDisk.count > 4 * 1024 * 1024)
+        for _ in 0..<2 {
+            let response = try self.gateway.request("/v1/messages/\(id)/raw", user: "big", password: "big-secret")
+            #expect(response.status == 200)
+            #expect(response.headers["content-length"] == nil)
+            #expect(response.headers["transfer-encoding"]?.lowercased() == "chunked")
+            #expect(response.body == onDisk)
+        }
+        #expect(self.gateway.service.cache.statistics.memoryEntries == 0)
+    }
+
     /// A Range gives 206 with exactly those bytes; a range past the end gives 416.
     @Test func rangeRequests() throws {
         let page = try self.gateway.request("/v1/messages?limit=1").json()

@@ -71,11 +71,34 @@ final class GatewayFixture: Sendable {
                 let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 headers[line[..<colon].lowercased()] = value
             }
-            let body = Data(bytes[(end + 4)...])
+            var body = Data(bytes[(end + 4)...])
+            if headers["transfer-encoding"]?.lowercased() == "chunked" {
+                body = try Self.dechunk(Array(body))
+            }
             if method != "HEAD", let length = headers["content-length"].flatMap(Int.init), length != body.count {
                 throw FixtureError(description: "body has \(body.count) bytes, Content-Length says \(length)")
             }
             self.init(status: status, headers: headers, body: body)
+        }
+
+        /// Decodes `Transfer-Encoding: chunked`; a missing last chunk is an error (a cut-off body).
+        static func dechunk(_ bytes: [UInt8]) throws -> Data {
+            var body = Data()
+            var index = 0
+            while true {
+                guard let lineEnd = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else {
+                    throw FixtureError(description: "chunked body cut off")
+                }
+                let sizeText =
+                    String(decoding: bytes[index..<lineEnd], as: UTF8.self)
+                    .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first ?? ""
+                guard let size = Int(sizeText, radix: 16) else { throw FixtureError(description: "bad chunk size") }
+                index = lineEnd + 1
+                if size == 0 { return body }
+                guard index + size + 2 <= bytes.count else { throw FixtureError(description: "chunk cut off") }
+                body.append(contentsOf: bytes[index..<(index + size)])
+                index += size + 2
+            }
         }
 
         init(status: Int, headers: [String: String], body: Data) {
