@@ -9,6 +9,10 @@ scripts/install-deps.sh --test
 echo "== swift format lint --strict"
 swift format lint --strict --recursive Package.swift Sources Tests bench
 
+echo "== openapi.yaml is a valid OpenAPI 3.1 document"
+python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+python3 -m openapi_spec_validator openapi.yaml
+
 echo "== build (warnings are errors)"
 swift build --build-tests -Xswiftc -warnings-as-errors
 

@@ -55,13 +55,16 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "MiB: larger messages are not served. [env: POP3GW_MAX_MESSAGE_SIZE]")
     var maxMessageSize: Int = Environment.int("POP3GW_MAX_MESSAGE_SIZE", default: 64)
 
+    @Option(help: "MiB: larger uncached messages are streamed, not held in memory. [env: POP3GW_STREAMING_THRESHOLD]")
+    var streamingThreshold: Int = Environment.int("POP3GW_STREAMING_THRESHOLD", default: 4)
+
     @Option(help: "Seconds an HTTP connection may sit idle. [env: POP3GW_CONNECTION_TIMEOUT]")
     var connectionTimeout: Int = Environment.int("POP3GW_CONNECTION_TIMEOUT", default: 30)
 
     func validate() throws {
         let positive = [
             self.httpThreads, self.workers, self.maxSessions, self.idleTimeout, self.refreshInterval,
-            self.cacheMemory, self.cacheDisk, self.maxMessageSize, self.connectionTimeout,
+            self.cacheMemory, self.cacheDisk, self.maxMessageSize, self.streamingThreshold, self.connectionTimeout,
         ]
         guard positive.allSatisfy({ $0 > 0 }), self.maxWaiting >= 0 else {
             throw ValidationError("sizes, counts and timeouts must be positive")
@@ -89,6 +92,7 @@ struct ServeCommand: ParsableCommand {
         configuration.cache.directory = self.cacheDir.isEmpty ? nil : self.cacheDir
         configuration.cache.diskBudget = self.cacheDisk << 20
         configuration.maxMessageSize = self.maxMessageSize << 20
+        configuration.streamingThreshold = self.streamingThreshold << 20
         let service = try MailboxService(connector: connector, configuration: configuration)
         service.pool.startJanitor()
 
