@@ -67,7 +67,9 @@ public final class POP3Client {
             if endpoint.security == .implicitTLS {
                 try client.startTLS(deadline: deadline)
             }
-            try client.logIn(deadline: Deadline.earliest(deadline, Deadline.after(configuration.commandTimeout)))
+            // Login has its own deadline: a server may legitimately take seconds to answer PASS
+            // (Dovecot waits ~10 s for a held maildrop lock before saying [IN-USE]).
+            try client.logIn(deadline: Deadline.after(configuration.commandTimeout))
         } catch {
             client.abort(error)
             throw error
