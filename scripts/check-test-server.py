@@ -40,8 +40,9 @@ PASSWORDS = {
     "big": "big-secret",
     **{"scratch%d" % i: "scratch-secret" for i in range(1, 9)},
     "utf8user": "pässwörd with space",
+    "locked": "locked-secret",
 }
-EXPECTED_COUNTS = {"alice": 21, "bulk": 1000, "big": 3, "scratch1": 5, "utf8user": 1}
+EXPECTED_COUNTS = {"alice": 21, "bulk": 1000, "big": 3, "scratch1": 5, "utf8user": 1, "locked": 5}
 
 failures: list[str] = []
 
@@ -443,6 +444,40 @@ def check_delete(e: Env, user: str = "scratch8") -> None:
           "%s: DELE 1 + QUIT removes the message (server %d, files %d)" % (user, count, len(e.files(user))))
 
 
+def check_session_lock(e: Env) -> None:
+    """pop3_lock_session = yes for "locked" only: a second concurrent login is refused with [IN-USE]."""
+    first = poplib.POP3(e.host, e.plain, timeout=10)
+    login(first, "locked")
+    check(first.stat()[0] == EXPECTED_COUNTS["locked"], "locked: first session logged in")
+    # Dovecot waits for the session lock (about 10 s, not configurable) before it answers [IN-USE].
+    second = poplib.POP3(e.host, e.stls, timeout=30)
+    t0 = time.monotonic()
+    try:
+        login(second, "locked")
+        fail("locked: a second concurrent login was accepted (pop3_lock_session not in effect)")
+        second.quit()
+    except poplib.error_proto as exc:
+        check(str(exc).startswith("b'-ERR [IN-USE]"),
+              "locked: second concurrent login refused after %.1f s: %s" % (time.monotonic() - t0, exc))
+        second.close()
+    first.quit()
+    third = poplib.POP3(e.host, e.plain, timeout=10)
+    login(third, "locked")
+    check(third.stat()[0] == EXPECTED_COUNTS["locked"], "locked: login works again after the first session's QUIT")
+    third.quit()
+    # Every other user keeps pop3_lock_session = no: two concurrent sessions are fine.
+    one = poplib.POP3(e.host, e.plain, timeout=10)
+    login(one, "scratch1")
+    two = poplib.POP3(e.host, e.stls, timeout=10)
+    try:
+        login(two, "scratch1")
+        check(two.stat()[0] == one.stat()[0], "scratch1: two concurrent sessions allowed (lock only for locked)")
+        two.quit()
+    except poplib.error_proto as exc:
+        fail("scratch1: second concurrent login refused: %s" % exc)
+    one.quit()
+
+
 def check_no_flag_renames(e: Env) -> None:
     names = [f.name for f in e.files("alice")]
     check(all(n.endswith(":2,") for n in names), "alice: RETR did not rename files (no :2,S flags)")
@@ -474,6 +509,7 @@ def full_checks(e: Env, destructive: bool) -> None:
     check_uidl_stable(e)
     check_utf8user(e)
     check_bad_password(e)
+    check_session_lock(e)
     check_no_flag_renames(e)
     if destructive:
         check_delete(e)

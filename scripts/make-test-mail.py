@@ -37,8 +37,8 @@ Usage
         print the users with message counts and total sizes
 
 Users: alice (demo), bulk (1000 messages), big (3, one ~5 MB), scratch1..8
-(5 each), utf8user (1).  The target maildir's cur/ and new/ must be empty
-or absent; nothing is ever overwritten.
+(5 each), utf8user (1), locked (5, the scratch messages).  The target
+maildir's cur/ and new/ must be empty or absent; nothing is ever overwritten.
 """
 
 from __future__ import annotations
@@ -751,6 +751,9 @@ USERS: dict[str, Callable[[], list[Message]]] = {
     "big": big_messages,
     **{"scratch%d" % i: scratch_messages for i in range(1, 9)},
     "utf8user": utf8user_messages,
+    # Same 5 messages as the scratch users; the test server locks this
+    # user's maildrop for the whole POP3 session.
+    "locked": scratch_messages,
 }
 
 

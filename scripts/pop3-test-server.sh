@@ -38,6 +38,11 @@
 #   scratch1 .. scratch8 / scratch-secret   5 identical small messages each;
 #                                       tests may delete from these
 #   utf8user / pässwörd with space      (UTF-8, contains spaces) 1 message
+#   locked / locked-secret              5 small messages like the scratch users;
+#                                       Dovecot holds its maildrop lock for the
+#                                       whole session (pop3_lock_session = yes
+#                                       for this user only), so a second
+#                                       concurrent login gets -ERR [IN-USE]
 #
 # User U's messages are the files in $POP3GW_TEST_MAIL_DIR/U/Maildir/cur,
 # in POP3 order when sorted by name; $POP3GW_TEST_MAIL_DIR/manifest.json lists
@@ -74,7 +79,7 @@ INSTANCE_TAG=pop3gw-test-$(printf '%08x' "$(printf '%s' "$STATE_DIR" | cksum | c
 RUN_ROOT=$STATE_DIR/run
 
 # The passwords.  Keep in sync with the header comment above.
-USERS=(alice bulk big scratch1 scratch2 scratch3 scratch4 scratch5 scratch6 scratch7 scratch8 utf8user)
+USERS=(alice bulk big scratch1 scratch2 scratch3 scratch4 scratch5 scratch6 scratch7 scratch8 utf8user locked)
 password_of() {
     case $1 in
         alice) printf '%s' 'alice-secret' ;;
@@ -82,6 +87,7 @@ password_of() {
         big) printf '%s' 'big-secret' ;;
         scratch*) printf '%s' 'scratch-secret' ;;
         utf8user) printf '%s' 'pässwörd with space' ;;
+        locked) printf '%s' 'locked-secret' ;;
         *) return 1 ;;
     esac
 }
@@ -359,13 +365,30 @@ EOF
 # Dovecot configuration
 # ---------------------------------------------------------------------------
 
+# Per-user settings are passwd-file extra fields (the 8th column): a
+# userdb_<setting> field overrides that setting for the user's mail process.
+extra_fields_of() {
+    case $1 in
+        # Keep the maildrop locked for the whole POP3 session, as many
+        # providers do: a second concurrent login gets -ERR [IN-USE].
+        locked) printf '%s' 'userdb_pop3_lock_session=yes' ;;
+        *) ;;
+    esac
+}
+
 write_passwd() {
-    local user file=$STATE_DIR/passwd
+    local user extra file=$STATE_DIR/passwd
     (
         umask 077
         : >"$file"
         for user in "${USERS[@]}"; do
-            printf '%s:{PLAIN}%s\n' "$user" "$(password_of "$user")" >>"$file"
+            extra=$(extra_fields_of "$user")
+            if [[ -n $extra ]]; then
+                # user:password:uid:gid:gecos:home:shell:extra_fields
+                printf '%s:{PLAIN}%s::::::%s\n' "$user" "$(password_of "$user")" "$extra" >>"$file"
+            else
+                printf '%s:{PLAIN}%s\n' "$user" "$(password_of "$user")" >>"$file"
+            fi
         done
     )
 }
