@@ -213,6 +213,11 @@ public final class MailboxService: Sendable {
         try connector.connect(credentials: credentials).quit()
     }
 
+    /// The caller's credential fingerprint, as the cache and the pool compute it.
+    public func fingerprint(_ credentials: POP3Credentials) -> CredentialFingerprint {
+        CredentialFingerprint(credentials, using: self.digest)
+    }
+
     private func key(_ credentials: POP3Credentials) -> MailboxKey {
         MailboxKey(upstream: self.upstream, user: credentials.user)
     }

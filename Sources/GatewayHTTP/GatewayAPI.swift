@@ -12,15 +12,19 @@ public final class GatewayAPI: Sendable {
     private let workers: WorkerPool
     private let ready: @Sendable () -> Problem?
     private let openAPIDocument: [UInt8]
+    private let rendered: RenderedResponseCache
 
     /// - Parameters:
+    ///   - renderedCacheBudget: bytes of finished single-message answers kept for warm GETs.
     ///   - readiness: probes the upstream; nil when it answers, else why not.
     public init(
         service: MailboxService,
         workers: WorkerPool,
         openAPIDocument: [UInt8],
+        renderedCacheBudget: Int = 16 << 20,
         readiness: @escaping @Sendable () -> String?
     ) {
+        self.rendered = RenderedResponseCache(budget: renderedCacheBudget)
         self.service = service
         self.workers = workers
         self.openAPIDocument = openAPIDocument
@@ -40,7 +44,7 @@ public final class GatewayAPI: Sendable {
         }
         switch route {
         case .health:
-            return responder.respond(Self.json(["status": "ok"]))
+            return responder.respond(Self.json(MessageJSON.Status(status: "ok")))
         case .openAPI:
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/yaml")
@@ -48,7 +52,7 @@ public final class GatewayAPI: Sendable {
         case .ready:
             return self.dispatch(responder) {
                 if let problem = self.ready() { throw problem }
-                return Self.json(["status": "ready"])
+                return Self.json(MessageJSON.Status(status: "ready"))
             }
         case .mailbox, .listMessages, .message, .rawMessage, .deleteMessage:
             let credentials: POP3Credentials
@@ -57,7 +61,36 @@ public final class GatewayAPI: Sendable {
             } catch {
                 return responder.respond(error.response)
             }
+            if let response = self.renderedResponse(route, request, credentials) {
+                return responder.respond(response)
+            }
             self.dispatch(responder) { try self.respond(to: route, request, credentials) }
+        }
+    }
+
+    /// A warm GET of one message answered from the rendered cache, on this (HTTP) thread.
+    private func renderedResponse(
+        _ route: Route,
+        _ request: HTTPRequest,
+        _ credentials: POP3Credentials
+    ) -> HTTPResponse? {
+        let key: RenderedResponseCache.Key
+        switch route {
+        case .message(let id): key = .init(user: credentials.user, id: id, kind: "j")
+        case .rawMessage(let id): key = .init(user: credentials.user, id: id, kind: "r")
+        default: return nil
+        }
+        guard let entry = self.rendered.entry(for: key, fingerprint: self.service.fingerprint(credentials)) else {
+            return nil
+        }
+        if let notModified = entry.tag.notModified(request) { return notModified }
+        guard key.kind == "r" else {
+            return HTTPResponse(status: 200, headers: entry.headers, body: .bytes(entry.body))
+        }
+        do {
+            return try RawResponse.make(entry.body, tag: entry.tag, range: request.headers["Range"])
+        } catch {
+            return error.response
         }
     }
 
@@ -85,14 +118,7 @@ public final class GatewayAPI: Sendable {
         switch route {
         case .mailbox:
             let info = try self.service.mailbox(credentials)
-            return Self.json(
-                MessageJSON.Mailbox(
-                    count: info.count,
-                    size: info.size,
-                    capabilities: info.capabilities,
-                    uidl: info.uidl
-                )
-            )
+            return Self.json(MessageJSON.Mailbox(info: info))
         case .listMessages:
             let parameters = try ListParameters(request)
             let page = try self.service.listMessages(
@@ -105,16 +131,31 @@ public final class GatewayAPI: Sendable {
         case .message(let id):
             let document = try self.service.message(credentials, id: id)
             let tag = EntityTag(kind: "j", id: id, size: document.size)
-            if let notModified = tag.notModified(request) { return notModified }
             var response = Self.json(MessageJSON.Message(document: document))
             tag.addValidators(to: &response.headers)
-            return response
+            if case .bytes(let body) = response.body {
+                self.rendered.store(
+                    .init(user: credentials.user, id: id, kind: "j"),
+                    fingerprint: self.service.fingerprint(credentials),
+                    tag: tag,
+                    headers: response.headers,
+                    body: body
+                )
+            }
+            return tag.notModified(request) ?? response
         case .rawMessage(let id):
             let (info, source) = try self.service.rawSource(credentials, id: id)
             let tag = EntityTag(kind: "r", id: id, size: info.size)
             if let notModified = tag.notModified(request) { return notModified }
             switch source {
             case .bytes(let raw):
+                self.rendered.store(
+                    .init(user: credentials.user, id: id, kind: "r"),
+                    fingerprint: self.service.fingerprint(credentials),
+                    tag: tag,
+                    headers: HTTPHeaders(),
+                    body: raw
+                )
                 return try RawResponse.make(raw, tag: tag, range: request.headers["Range"])
             case .stream:
                 // Streamed from the POP3 server as it arrives, so no Content-Length (LIST sizes are
@@ -126,13 +167,14 @@ public final class GatewayAPI: Sendable {
             }
         case .deleteMessage(let id):
             try self.service.delete(credentials, id: id)
+            self.rendered.remove(user: credentials.user, id: id)
             return HTTPResponse(status: 204)
         case .health, .ready, .openAPI:
             preconditionFailure("answered on the server thread")
         }
     }
 
-    static func json(_ value: some Encodable, status: Int = 200) -> HTTPResponse {
+    static func json(_ value: some JSONWritable, status: Int = 200) -> HTTPResponse {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         return HTTPResponse(status: status, headers: headers, body: .bytes(JSON.encode(value)))

@@ -1,14 +1,101 @@
-import Foundation
+/// A value that writes itself as JSON.
+protocol JSONWritable {
+    func write(to json: inout JSONWriter)
+}
 
-/// The one JSON encoder configuration of the API: compact, slashes unescaped, keys as declared.
 enum JSON {
-    static func encode(_ value: some Encodable) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Our own Codable values always encode; a failure here is a programming error.
-        guard let data = try? encoder.encode(value) else {
-            preconditionFailure("JSON encoding of \(type(of: value)) failed")
+    static func encode(_ value: some JSONWritable) -> [UInt8] {
+        var writer = JSONWriter()
+        value.write(to: &writer)
+        return writer.bytes
+    }
+}
+
+/// A compact JSON writer (RFC 8259): the API's bodies are small fixed shapes, and Foundation's
+/// JSONEncoder cost more than the whole listing use case around it.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the next value or key needs a comma before it.
+    private var needsComma = false
+
+    init() {
+        self.bytes.reserveCapacity(1024)
+    }
+
+    mutating func object(_ body: (inout JSONWriter) -> Void) {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "{"))
+        self.needsComma = false
+        body(&self)
+        self.bytes.append(UInt8(ascii: "}"))
+        self.needsComma = true
+    }
+
+    mutating func array<Elements: Sequence>(_ elements: Elements, _ body: (inout JSONWriter, Elements.Element) -> Void)
+    {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "["))
+        self.needsComma = false
+        for element in elements { body(&self, element) }
+        self.bytes.append(UInt8(ascii: "]"))
+        self.needsComma = true
+    }
+
+    /// Writes `"name":`; the value follows.
+    mutating func key(_ name: StaticString) {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { self.bytes.append(contentsOf: $0) }
+        self.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        self.needsComma = false
+    }
+
+    mutating func string(_ value: String?) {
+        guard let value else { return self.null() }
+        self.separate()
+        self.bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                self.bytes.append(UInt8(ascii: "\\"))
+                self.bytes.append(byte)
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                self.bytes.append(contentsOf: Array("\\u00".utf8))
+                self.bytes.append(hex[Int(byte >> 4)])
+                self.bytes.append(hex[Int(byte & 0xF)])
+            default:
+                self.bytes.append(byte)
+            }
         }
-        return [UInt8](data)
+        self.bytes.append(UInt8(ascii: "\""))
+        self.needsComma = true
+    }
+
+    mutating func int(_ value: Int) {
+        self.separate()
+        self.bytes.append(contentsOf: String(value).utf8)
+        self.needsComma = true
+    }
+
+    mutating func bool(_ value: Bool?) {
+        guard let value else { return self.null() }
+        self.separate()
+        self.bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        self.needsComma = true
+    }
+
+    mutating func null() {
+        self.separate()
+        self.bytes.append(contentsOf: "null".utf8)
+        self.needsComma = true
+    }
+
+    mutating func strings(_ values: [String]) {
+        self.array(values) { json, value in json.string(value) }
+    }
+
+    private mutating func separate() {
+        if self.needsComma { self.bytes.append(UInt8(ascii: ",")) }
     }
 }

@@ -3,89 +3,117 @@ import MIME
 
 /// The JSON shapes of openapi.yaml. Absent values are `null`, never missing keys.
 enum MessageJSON {
-    struct Address: Encodable {
-        var name: String?
-        var address: String
-
-        init(_ address: MailAddress) {
-            self.name = address.name
-            self.address = address.address
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(self.name, forKey: .name)
-            try container.encode(self.address, forKey: .address)
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case name
-            case address
-        }
-    }
-
-    struct Summary: Encodable {
+    struct Summary: JSONWritable {
         var id: String
         var size: Int
         var summary: MessageSummary
 
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try self.encodeSummary(into: &container)
+        func write(to json: inout JSONWriter) {
+            json.object { json in self.writeFields(to: &json) }
         }
 
-        func encodeSummary(into container: inout KeyedEncodingContainer<CodingKeys>) throws {
-            try container.encode(self.id, forKey: .id)
-            try container.encode(self.size, forKey: .size)
-            try container.encode(self.summary.date, forKey: .date)
-            try container.encode(self.summary.subject, forKey: .subject)
-            try container.encode(self.summary.from.map(Address.init), forKey: .from)
-            try container.encode(self.summary.to.map(Address.init), forKey: .to)
-            try container.encode(self.summary.cc.map(Address.init), forKey: .cc)
-            try container.encode(self.summary.messageId, forKey: .messageId)
-            try container.encode(self.summary.hasAttachments, forKey: .hasAttachments)
+        func writeFields(to json: inout JSONWriter) {
+            json.key("id")
+            json.string(self.id)
+            json.key("size")
+            json.int(self.size)
+            json.key("date")
+            json.string(self.summary.date)
+            json.key("subject")
+            json.string(self.summary.subject)
+            json.key("from")
+            Self.write(self.summary.from, to: &json)
+            json.key("to")
+            Self.write(self.summary.to, to: &json)
+            json.key("cc")
+            Self.write(self.summary.cc, to: &json)
+            json.key("messageId")
+            json.string(self.summary.messageId)
+            json.key("hasAttachments")
+            json.bool(self.summary.hasAttachments)
+        }
+
+        static func write(_ addresses: [MailAddress], to json: inout JSONWriter) {
+            json.array(addresses) { json, address in
+                json.object { json in
+                    json.key("name")
+                    json.string(address.name)
+                    json.key("address")
+                    json.string(address.address)
+                }
+            }
         }
     }
 
-    struct Message: Encodable {
+    struct Message: JSONWritable {
         var document: MessageDocument
 
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
+        func write(to json: inout JSONWriter) {
             let summary = self.document.summary
-            try Summary(id: self.document.id, size: self.document.size, summary: summary)
-                .encodeSummary(into: &container)
-            try container.encode(summary.replyTo.map(Address.init), forKey: .replyTo)
-            try container.encode(summary.inReplyTo, forKey: .inReplyTo)
-            try container.encode(summary.references, forKey: .references)
-            try container.encode(self.document.headers, forKey: .headers)
+            json.object { json in
+                Summary(id: self.document.id, size: self.document.size, summary: summary).writeFields(to: &json)
+                json.key("replyTo")
+                Summary.write(summary.replyTo, to: &json)
+                json.key("inReplyTo")
+                json.string(summary.inReplyTo)
+                json.key("references")
+                json.strings(summary.references)
+                json.key("headers")
+                json.array(self.document.headers) { json, header in
+                    json.object { json in
+                        json.key("name")
+                        json.string(header.name)
+                        json.key("value")
+                        json.string(header.value)
+                    }
+                }
+            }
         }
     }
 
-    struct Page: Encodable {
+    struct Page: JSONWritable {
         var page: MessagePage
 
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(self.page.total, forKey: .total)
-            try container.encode(
-                self.page.messages.map { Summary(id: $0.id, size: $0.size, summary: $0.summary) },
-                forKey: .messages
-            )
-            try container.encode(self.page.nextCursor, forKey: .nextCursor)
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.key("total")
+                json.int(self.page.total)
+                json.key("messages")
+                json.array(self.page.messages) { json, entry in
+                    Summary(id: entry.id, size: entry.size, summary: entry.summary).write(to: &json)
+                }
+                json.key("nextCursor")
+                json.string(self.page.nextCursor)
+            }
         }
     }
 
-    struct Mailbox: Encodable {
-        var count: Int
-        var size: Int
-        var capabilities: [String]
-        var uidl: Bool
+    struct Mailbox: JSONWritable {
+        var info: MailboxInfo
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.key("count")
+                json.int(self.info.count)
+                json.key("size")
+                json.int(self.info.size)
+                json.key("capabilities")
+                json.strings(self.info.capabilities)
+                json.key("uidl")
+                json.bool(self.info.uidl)
+            }
+        }
     }
 
-    enum CodingKeys: String, CodingKey {
-        case id, size, date, subject, from, to, cc, messageId, hasAttachments
-        case replyTo, inReplyTo, references, headers
-        case total, messages, nextCursor
+    /// `{"status": ...}` of /healthz and /readyz.
+    struct Status: JSONWritable {
+        var status: String
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.key("status")
+                json.string(self.status)
+            }
+        }
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import HTTPServer
 
 /// An RFC 9457 problem: what the caller did wrong or what failed upstream, as
@@ -32,22 +31,7 @@ struct Problem: Error, Equatable {
         if self.status == 401 {
             headers.add(name: "WWW-Authenticate", value: #"Basic realm="pop3-gateway", charset="UTF-8""#)
         }
-        let body = Body(
-            type: "about:blank",
-            title: self.title,
-            status: self.status,
-            detail: self.detail,
-            code: self.code
-        )
-        return HTTPResponse(status: self.status, headers: headers, body: .bytes(JSON.encode(body)))
-    }
-
-    private struct Body: Encodable {
-        var type: String
-        var title: String
-        var status: Int
-        var detail: String
-        var code: String
+        return HTTPResponse(status: self.status, headers: headers, body: .bytes(JSON.encode(self)))
     }
 }
 
@@ -72,5 +56,22 @@ extension Problem {
             detail: "allowed: \(allowed.joined(separator: ", "))",
             allow: allowed
         )
+    }
+}
+
+extension Problem: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.key("type")
+            json.string("about:blank")
+            json.key("title")
+            json.string(self.title)
+            json.key("status")
+            json.int(self.status)
+            json.key("detail")
+            json.string(self.detail)
+            json.key("code")
+            json.string(self.code)
+        }
     }
 }

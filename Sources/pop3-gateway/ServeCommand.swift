@@ -97,7 +97,12 @@ struct ServeCommand: ParsableCommand {
         service.pool.startJanitor()
 
         let workers = WorkerPool(threads: self.workers, queueLimit: self.maxWaiting + self.workers)
-        let api = GatewayAPI(service: service, workers: workers, openAPIDocument: GatewayAPI.openAPIDocument) {
+        let api = GatewayAPI(
+            service: service,
+            workers: workers,
+            openAPIDocument: GatewayAPI.openAPIDocument,
+            renderedCacheBudget: (self.cacheMemory << 20) / 4
+        ) {
             do {
                 _ = try connector.probe()
                 return nil

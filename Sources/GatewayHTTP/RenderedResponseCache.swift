@@ -1,0 +1,77 @@
+import Gateway
+import HTTPServer
+import Synchronization
+
+/// Finished answers for single messages (`/v1/messages/{id}` JSON and small `/raw` sources), so a
+/// warm GET is answered on the HTTP thread: no worker hop, no upstream session, no re-encoding.
+///
+/// Sound because a message never changes under its UIDL (ARCHITECTURE.md, "Cache"); an entry is
+/// served only to the credentials that fetched it (constant-time fingerprint compare) and dropped
+/// when the gateway deletes the message.
+final class RenderedResponseCache: Sendable {
+    struct Key: Hashable {
+        var user: String
+        var id: String
+        /// `j` for the JSON document, `r` for the raw source.
+        var kind: Character
+    }
+
+    struct Entry {
+        var fingerprint: CredentialFingerprint
+        var tag: EntityTag
+        var headers: HTTPHeaders
+        var body: [UInt8]
+        var lastUse: UInt64
+    }
+
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var bytes = 0
+        var tick: UInt64 = 0
+    }
+
+    private let budget: Int
+    private let state = Mutex(State())
+
+    init(budget: Int) {
+        self.budget = budget
+    }
+
+    /// The entry for `key`, if it was made for the same credentials.
+    func entry(for key: Key, fingerprint: CredentialFingerprint) -> Entry? {
+        self.state.withLock { state in
+            guard var entry = state.entries[key], entry.fingerprint == fingerprint else { return nil }
+            state.tick += 1
+            entry.lastUse = state.tick
+            state.entries[key] = entry
+            return entry
+        }
+    }
+
+    func store(_ key: Key, fingerprint: CredentialFingerprint, tag: EntityTag, headers: HTTPHeaders, body: [UInt8]) {
+        guard body.count <= self.budget / 8 else { return }
+        self.state.withLock { state in
+            state.tick += 1
+            let entry = Entry(fingerprint: fingerprint, tag: tag, headers: headers, body: body, lastUse: state.tick)
+            state.bytes += body.count - (state.entries.updateValue(entry, forKey: key)?.body.count ?? 0)
+            guard state.bytes > self.budget else { return }
+            // Evict least recently used down to three quarters, so eviction's sort is rare.
+            for (victim, old) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
+                guard state.bytes > self.budget * 3 / 4 else { break }
+                state.entries[victim] = nil
+                state.bytes -= old.body.count
+            }
+        }
+    }
+
+    /// Forgets both representations of a message (after DELETE).
+    func remove(user: String, id: String) {
+        self.state.withLock { state in
+            for kind: Character in ["j", "r"] {
+                if let old = state.entries.removeValue(forKey: Key(user: user, id: id, kind: kind)) {
+                    state.bytes -= old.body.count
+                }
+            }
+        }
+    }
+}
