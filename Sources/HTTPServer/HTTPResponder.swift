@@ -25,12 +25,13 @@ public final class HTTPResponder: Sendable {
 
     deinit {
         // A responder dropped unanswered would leave its connection suspended until the server stops.
-        self.exchange.respond(
-            .problem(
-                status: 500,
-                title: "Internal Server Error",
-                detail: "The request was dropped without an answer."
-            )
-        )
+        // (Ignored when answered, which is almost always: hence a response built once, not per request.)
+        self.exchange.respond(Self.dropped)
     }
+
+    private static let dropped = HTTPResponse.problem(
+        status: 500,
+        title: "Internal Server Error",
+        detail: "The request was dropped without an answer."
+    )
 }

@@ -5,7 +5,37 @@ import COpenSSL
 ///
 /// It lives here because this module is the one importer of OpenSSL.
 public struct KeyedDigest: Sendable {
-    private let key: [UInt8]
+    /// An HMAC context with the key already set, copied for each digest: setting the key and fetching
+    /// the algorithms is most of the cost of a short HMAC, and a warm GET computes one per request.
+    private final class Template: @unchecked Sendable {
+        // Never changed after init; EVP_MAC_CTX_dup only reads it, so concurrent copies are safe.
+        let context: OpaquePointer
+
+        init(key: [UInt8]) {
+            let mac = EVP_MAC_fetch(nil, "HMAC", nil)
+            defer { EVP_MAC_free(mac) }
+            guard let context = EVP_MAC_CTX_new(mac) else { preconditionFailure("OpenSSL has no HMAC") }
+            let initialised = "digest".withCString { name in
+                "SHA256".withCString { digest in
+                    var parameters = [
+                        OSSL_PARAM_construct_utf8_string(name, UnsafeMutablePointer(mutating: digest), 0),
+                        OSSL_PARAM_construct_end(),
+                    ]
+                    return key.withUnsafeBufferPointer { key in
+                        EVP_MAC_init(context, key.baseAddress, key.count, &parameters) == 1
+                    }
+                }
+            }
+            precondition(initialised, "HMAC-SHA-256 could not be set up")
+            self.context = context
+        }
+
+        deinit {
+            EVP_MAC_CTX_free(self.context)
+        }
+    }
+
+    private let template: Template
 
     /// A digest under a fresh random 32-byte key.
     public init() {
@@ -15,33 +45,26 @@ public struct KeyedDigest: Sendable {
         }
         // Without randomness fingerprints would be guessable; no gateway is better than that one.
         precondition(drawn, "OpenSSL could not produce random bytes")
-        self.key = key
+        self.init(key: key)
     }
 
     /// A digest under a given key (tests, and caches that must survive a restart).
     public init(key: [UInt8]) {
-        self.key = key
+        self.template = Template(key: key)
     }
 
     /// The 32-byte HMAC-SHA-256 of `message`.
     public func digest(_ message: [UInt8]) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let succeeded = self.key.withUnsafeBytes { key in
-            message.withUnsafeBytes { input in
-                HMAC(
-                    EVP_sha256(),
-                    key.baseAddress,
-                    Int32(key.count),
-                    input.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                    input.count,
-                    &output,
-                    &length
-                ) != nil
-            }
+        guard let context = EVP_MAC_CTX_dup(self.template.context) else { preconditionFailure("out of memory") }
+        defer { EVP_MAC_CTX_free(context) }
+        var output = [UInt8](repeating: 0, count: 32)
+        var length = 0
+        let succeeded = message.withUnsafeBufferPointer { input in
+            EVP_MAC_update(context, input.baseAddress, input.count) == 1
+                && EVP_MAC_final(context, &output, &length, output.count) == 1
         }
-        precondition(succeeded, "HMAC-SHA-256 failed")
-        return Array(output.prefix(Int(length)))
+        precondition(succeeded && length == 32, "HMAC-SHA-256 failed")
+        return output
     }
 
     /// The digest as 64 lowercase hex digits, safe as a file name.

@@ -27,3 +27,18 @@ import Testing
         #expect(!KeyedDigest.constantTimeEqual(first, Array(first.dropLast())))
     }
 }
+
+extension KeyedDigestTests {
+    /// Digests computed from one shared template on many threads at once all agree.
+    @Test func concurrentDigestsAgree() async {
+        let digest = KeyedDigest(key: Array("Jefe".utf8))
+        let message = Array("what do ya want for nothing?".utf8)
+        let expected = digest.digest(message)
+        await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<500).allSatisfy { _ in digest.digest(message) == expected } }
+            }
+            for await agreed in group { #expect(agreed) }
+        }
+    }
+}
