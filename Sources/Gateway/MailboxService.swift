@@ -94,7 +94,7 @@ public final class MailboxService: Sendable {
                 try session.client.headers(of: missing.map(\.number)) { number, header throws(POP3Error) in
                     guard let message = byNumber[number], let uid = message.uid else { return }
                     // TOP is optional and broken on some servers; an unreadable header gives an empty summary.
-                    let summary = header.map { MIMEParser.parseHeaders($0).summary } ?? MessageSummary()
+                    let summary = header.map(MIMEParser.parseSummary) ?? MessageSummary()
                     summaries[uid] = summary
                     self.cache.storeSummary(summary, for: self.cacheKey(key, message), fingerprint: fingerprint)
                 }

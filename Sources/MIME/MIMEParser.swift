@@ -21,4 +21,13 @@ public enum MIMEParser {
         }
         return (message.summary(), headers)
     }
+
+    /// Only the summary of a header block, for listings: the same fields as `parseHeaders`, without
+    /// decoding every other header.
+    public static func parseSummary(_ bytes: [UInt8]) -> MessageSummary {
+        guard let message = GMimeParsedMessage(parsing: bytes), message.hasHeaderFields else {
+            return MessageSummary()
+        }
+        return message.summary()
+    }
 }

@@ -91,3 +91,17 @@ func headerBlockWithoutEmptyLine(text: String) {
     #expect(GMimeParsedMessage.terminatingHeaderBlock(Array("\r\nbody".utf8)) == Array("\r\nbody".utf8))
     #expect(GMimeParsedMessage.terminatingHeaderBlock([]) == Array("\r\n\r\n".utf8))
 }
+
+/// `parseSummary` gives exactly the summary `parseHeaders` gives, for real and for broken input.
+@Test func summaryOnlyParseAgrees() {
+    let inputs: [[UInt8]] = [
+        Array("Subject: =?UTF-8?B?w6k=?=\r\nFrom: A <a@b.c>\r\nContent-Type: multipart/mixed; b=x\r\n\r\n".utf8),
+        Array("not a header at all\r\n".utf8),
+        [],
+        Array(": empty name\r\n\r\n".utf8),
+        [0xFF, 0x00, 0x0A, 0x3A],
+    ]
+    for input in inputs {
+        #expect(MIMEParser.parseSummary(input) == MIMEParser.parseHeaders(input).summary)
+    }
+}
