@@ -76,6 +76,7 @@ let package = Package(
                 "Gateway",
                 "GatewayHTTP",
                 "HTTPServer",
+                "MIME",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -12,7 +12,7 @@ extension GMimeParsedMessage {
     /// from recursing without end.
     private static let maximumGroupDepth = 4
 
-    private static func appendMailboxes(
+    static func appendMailboxes(
         of list: UnsafeMutablePointer<InternetAddressList>?,
         to addresses: inout [MailAddress],
         depth: Int

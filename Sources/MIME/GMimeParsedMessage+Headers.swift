@@ -15,20 +15,6 @@ extension GMimeParsedMessage {
         return ordered.map(\.element.header)
     }
 
-    /// Whether the input held at least one header field (GMime makes a message even from noise).
-    var hasHeaderFields: Bool {
-        var objects = [self.object]
-        if let part = g_mime_message_get_mime_part(self.message) { objects.append(part) }
-        return objects.contains { object in
-            guard let list = g_mime_object_get_header_list(object) else { return false }
-            return (0..<max(0, g_mime_header_list_get_count(list))).contains { index in
-                guard let header = g_mime_header_list_get_header_at(list, index) else { return false }
-                return g_mime_header_get_offset(header) >= 0
-                    && !(String(borrowedCString: g_mime_header_get_name(header)) ?? "").isEmpty
-            }
-        }
-    }
-
     /// The fields that came from the input (GMime gives those an offset; any it made up itself has -1).
     /// A field with an empty name (GMime accepts a line `: value`) is left out: nothing could address it.
     private static func fields(of object: UnsafeMutablePointer<GMimeObject>) -> [(offset: Int, header: MessageHeader)] {

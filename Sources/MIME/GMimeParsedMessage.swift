@@ -59,7 +59,7 @@ struct GMimeParsedMessage: ~Copyable {
     }
 
     /// Hands GMime the fallback charsets as the `NULL`-terminated `const char **` it copies.
-    private static func setFallbackCharsets(_ options: OpaquePointer) {
+    static func setFallbackCharsets(_ options: OpaquePointer) {
         // A StaticString's bytes are NUL-terminated and live as long as the process.
         var charsets: [UnsafePointer<CChar>?] = self.fallbackCharsets.map {
             UnsafeRawPointer($0.utf8Start).assumingMemoryBound(to: CChar.self)

@@ -3,6 +3,14 @@
 /// Safe to call from any number of threads at once: each call parses into its own GMime objects and
 /// releases them before returning.
 public enum MIMEParser {
+    /// Sets GMime up now rather than during the first request (the first parse otherwise pays for
+    /// GMime's initialisation and for resolving its symbols).
+    public static func prepare() {
+        _ = self.parseSummary(
+            Array("Subject: warm-up\r\nFrom: a@b.c\r\nDate: Thu, 1 Jan 1970 00:00:00 +0000\r\n\r\n".utf8)
+        )
+    }
+
     /// Decodes a message's header block, e.g. the answer to `TOP n 0` (a whole message works too; only
     /// its top-level headers are read).
     ///
@@ -25,9 +33,6 @@ public enum MIMEParser {
     /// Only the summary of a header block, for listings: the same fields as `parseHeaders`, without
     /// decoding every other header.
     public static func parseSummary(_ bytes: [UInt8]) -> MessageSummary {
-        guard let message = GMimeParsedMessage(parsing: bytes), message.hasHeaderFields else {
-            return MessageSummary()
-        }
-        return message.summary()
+        HeaderFieldSummary.summary(of: bytes)
     }
 }

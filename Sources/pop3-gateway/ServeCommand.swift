@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import GatewayHTTP
 import HTTPServer
+import MIME
 import POP3
 import POP3Client
 
@@ -94,6 +95,7 @@ struct ServeCommand: ParsableCommand {
         configuration.maxMessageSize = self.maxMessageSize << 20
         configuration.streamingThreshold = self.streamingThreshold << 20
         let service = try MailboxService(connector: connector, configuration: configuration)
+        MIMEParser.prepare()
         service.pool.startJanitor()
 
         let workers = WorkerPool(threads: self.workers, queueLimit: self.maxWaiting + self.workers)

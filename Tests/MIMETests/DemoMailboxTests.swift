@@ -29,3 +29,14 @@ func demoMailboxMatchesPython() throws {
         }
     }
 }
+
+/// The listing's fast summary agrees with the full GMime message parse on every demo message.
+@Test func demoMailboxSummariesAgree() throws {
+    let mailbox = try DemoMailbox.write()
+    defer { mailbox.remove() }
+    #expect(mailbox.fileNames.count == 21)
+    for fileName in mailbox.fileNames {
+        let header = try mailbox.headerBlock(of: fileName)
+        #expect(MIMEParser.parseSummary(header) == MIMEParser.parseHeaders(header).summary, "\(fileName)")
+    }
+}

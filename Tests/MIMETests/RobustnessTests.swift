@@ -105,3 +105,21 @@ func headerBlockWithoutEmptyLine(text: String) {
         #expect(MIMEParser.parseSummary(input) == MIMEParser.parseHeaders(input).summary)
     }
 }
+
+/// Header-shaped garbage (random names, colons, folds, encoded-word fragments, 8-bit and NUL bytes)
+/// never crashes the summary parser.
+@Test func summaryParseSurvivesGarbage() {
+    var generator = SeededGenerator(seed: 0xF00D)
+    let pieces: [[UInt8]] = [
+        Array("Subject: ".utf8), Array("From: ".utf8), Array("To: a@b, ".utf8), Array("Date: ".utf8),
+        Array("=?UTF-8?B?".utf8), Array("?=".utf8), Array("\r\n ".utf8), Array("\r\n".utf8), Array("<".utf8),
+        Array(">".utf8), Array("Content-Type: multipart/".utf8), [0], [0xFF, 0xFE], Array(":".utf8),
+    ]
+    for _ in 0..<2000 {
+        var input: [UInt8] = []
+        for _ in 0..<Int.random(in: 0..<12, using: &generator) {
+            input += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+        }
+        _ = MIMEParser.parseSummary(input)
+    }
+}
