@@ -6,9 +6,12 @@ public enum MIMEParser {
     /// Sets GMime up now rather than during the first request (the first parse otherwise pays for
     /// GMime's initialisation and for resolving its symbols).
     public static func prepare() {
-        _ = self.parseSummary(
-            Array("Subject: warm-up\r\nFrom: a@b.c\r\nDate: Thu, 1 Jan 1970 00:00:00 +0000\r\n\r\n".utf8)
-        )
+        // Encoded words, raw 8-bit bytes and an address list load GMime's charset converters too.
+        let warmUp: [UInt8] =
+            Array("Subject: =?UTF-8?B?w6k=?= =?ISO-8859-1?Q?=E9?= ".utf8) + [0xE9, 0x0D, 0x0A]
+            + Array("From: \"A\" <a@b.c>, g: d@e.f;\r\nDate: Thu, 1 Jan 1970 00:00:00 +0000\r\n\r\n".utf8)
+        _ = self.parseSummary(warmUp)
+        _ = self.parseHeaders(warmUp)
     }
 
     /// Decodes a message's header block, e.g. the answer to `TOP n 0` (a whole message works too; only
