@@ -19,9 +19,7 @@ extension GMimeParsedMessage {
 
     /// The `Date` as ISO 8601 in the message's own offset; nil when GMime could not parse it.
     private func date() -> String? {
-        guard let date = g_mime_message_get_date(self.message) else { return nil }
-        // %C%y rather than %Y: GLib pads neither, and %C%y always gives four digits. %:z is `+01:00`.
-        return String(ownedGLibString: g_date_time_format(date, "%C%y-%m-%dT%H:%M:%S%:z"))
+        g_mime_message_get_date(self.message).map(ISO8601Date.string)
     }
 
     /// The `<...>` message ids of a header, brackets removed; words outside brackets are ignored.
