@@ -51,25 +51,35 @@ struct JSONWriter {
     }
 
     mutating func string(_ value: String?) {
-        guard let value else { return self.null() }
+        guard var value else { return self.null() }
         self.separate()
         self.bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                self.bytes.append(UInt8(ascii: "\\"))
-                self.bytes.append(byte)
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                self.bytes.append(contentsOf: Array("\\u00".utf8))
-                self.bytes.append(hex[Int(byte >> 4)])
-                self.bytes.append(hex[Int(byte & 0xF)])
-            default:
-                self.bytes.append(byte)
+        value.withUTF8 { utf8 in
+            // Runs of bytes that need no escape are copied at once.
+            var runStart = 0
+            for (index, byte) in utf8.enumerated()
+            where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                self.escape(byte)
+                runStart = index + 1
             }
+            self.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         self.bytes.append(UInt8(ascii: "\""))
         self.needsComma = true
+    }
+
+    /// `\"`, `\\` or `\u00XX` for a control character.
+    private mutating func escape(_ byte: UInt8) {
+        guard byte < 0x20 else {
+            self.bytes.append(UInt8(ascii: "\\"))
+            self.bytes.append(byte)
+            return
+        }
+        let hex: StaticString = "0123456789abcdef"
+        self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+        self.bytes.append(hex.utf8Start[Int(byte >> 4)])
+        self.bytes.append(hex.utf8Start[Int(byte & 0xF)])
     }
 
     mutating func int(_ value: Int) {
