@@ -92,6 +92,12 @@ let package = Package(
             path: "bench/pop3-headers-bench",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "mime-bench",
+            dependencies: ["MIME"],
+            path: "bench/mime-bench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "POP3Tests",
             dependencies: ["POP3"],
