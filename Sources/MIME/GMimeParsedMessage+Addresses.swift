@@ -2,9 +2,9 @@ import CGMime
 
 extension GMimeParsedMessage {
     /// The mailboxes of one address header, groups replaced by their members.
-    func addresses(_ type: GMimeAddressType) -> [MailAddress] {
+    static func addresses(of message: UnsafeMutablePointer<GMimeMessage>, _ type: GMimeAddressType) -> [MailAddress] {
         var addresses: [MailAddress] = []
-        Self.appendMailboxes(of: g_mime_message_get_addresses(self.message, type), to: &addresses, depth: 0)
+        self.appendMailboxes(of: g_mime_message_get_addresses(message, type), to: &addresses, depth: 0)
         return addresses
     }
 

@@ -1,6 +1,7 @@
 import CGMime
+import Glibc
 
-/// A message that GMime parsed from bytes; owns the GMime objects until it goes out of scope.
+/// A message that GMime parsed from bytes or from a file; owns the GMime objects until it goes out of scope.
 ///
 /// Noncopyable and not Sendable: the GMime objects belong to one parse on one thread and are released in
 /// `deinit`, so none of them escapes, crosses a thread or outlives the parse. Only Swift values come out.
@@ -20,24 +21,42 @@ struct GMimeParsedMessage: ~Copyable {
     /// first line that is not a header).
     init?(parsing bytes: [UInt8]) {
         GMimeLibrary.initializeOnce()
-        guard let options = g_mime_parser_options_new() else { return nil }
-        Self.setFallbackCharsets(options)
-
         // The stream copies the bytes, so nothing GMime holds points into Swift memory.
         let stream = Self.terminatingHeaderBlock(bytes).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }
         }
-        guard let stream else {
+        guard let stream else { return nil }
+        // The parser and the parts' content streams hold their own references.
+        defer { g_object_unref(stream) }
+        self.init(stream: stream)
+    }
+
+    /// Parses the message that fills a file, from offset 0 to its end, leaving every part's content in the
+    /// file: GMime reads a part only when it is decoded, so a message much larger than memory parses in
+    /// little memory. Nil when the descriptor cannot be read by offset (a pipe or a socket: GMime seeks back
+    /// to each part) or GMime finds no message.
+    ///
+    /// The descriptor stays the caller's: it is not closed, and must stay open and unchanged while this
+    /// value lives. GMime moves its offset (it seeks before each read), so one descriptor must not be used
+    /// by two parses at the same time.
+    init?(fileDescriptor: Int32) {
+        GMimeLibrary.initializeOnce()
+        guard lseek(fileDescriptor, 0, SEEK_CUR) >= 0, let stream = pop3gw_stream_fs_new_borrowed(fileDescriptor)
+        else { return nil }
+        defer { g_object_unref(stream) }
+        self.init(stream: stream)
+    }
+
+    private init?(stream: UnsafeMutablePointer<GMimeStream>) {
+        guard let options = g_mime_parser_options_new() else { return nil }
+        Self.setFallbackCharsets(options)
+        guard let parser = g_mime_parser_new_with_stream(stream) else {
             g_mime_parser_options_free(options)
             return nil
         }
-        let parser = g_mime_parser_new_with_stream(stream)
-        // The parser holds its own reference to the stream.
-        g_object_unref(stream)
-        guard let parser else {
-            g_mime_parser_options_free(options)
-            return nil
-        }
+        // Each part's content stays a window on the stream (GMime's default, which this relies on): a
+        // memory stream is not copied again, and a file is read only while a part is decoded.
+        g_mime_parser_set_persist_stream(parser, 1)
         let message = g_mime_parser_construct_message(parser, options)
         g_object_unref(parser)
         guard let message else {

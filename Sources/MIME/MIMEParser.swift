@@ -12,6 +12,14 @@ public enum MIMEParser {
             + Array("From: \"A\" <a@b.c>, g: d@e.f;\r\nDate: Thu, 1 Jan 1970 00:00:00 +0000\r\n\r\n".utf8)
         _ = self.parseSummary(warmUp)
         _ = self.parseHeaders(warmUp)
+        // A body in a declared charset and a base64 attachment: the body path's converters and its sink stream
+        // type (registered once per process).
+        let message = [
+            "Content-Type: multipart/mixed; boundary=b", "", "--b", "Content-Type: text/plain; charset=iso-8859-1",
+            "Content-Transfer-Encoding: quoted-printable", "", "caf=E9", "--b",
+            "Content-Type: application/octet-stream", "Content-Transfer-Encoding: base64", "", "AAE=", "--b--", "",
+        ].joined(separator: "\r\n")
+        _ = self.parseMessage(Array(message.utf8))
     }
 
     /// Decodes a message's header block, e.g. the answer to `TOP n 0` (a whole message works too; only

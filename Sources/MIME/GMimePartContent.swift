@@ -1,0 +1,52 @@
+import CGMime
+
+/// A part's content as an attachment download gives it: a leaf part decoded from its
+/// Content-Transfer-Encoding by GMime's own decoders, an embedded message as GMime writes it.
+enum GMimePartContent {
+    /// Writes the content of a leaf part to `consume`, in chunks of a few KiB (GMime's stream buffer),
+    /// reading it from the parse's stream as it goes: a file-backed part is never loaded whole.
+    ///
+    /// A message/rfc822 part gives the embedded message with CRLF line endings, RFC 5322's canonical form:
+    /// for a message that came with CRLF (as every POP3 message does) these are its bytes as they stood.
+    /// A multipart gives nothing. `consume` returns false to stop early.
+    static func write(_ object: UnsafeMutablePointer<GMimeObject>, to consume: (UnsafeRawBufferPointer) -> Bool) {
+        if let part = pop3gw_object_as_part(object) {
+            // No content at all (a part cut off before its body) is an empty part.
+            guard let content = g_mime_part_get_content(part) else { return }
+            GMimeSinkStream.withStream(consuming: consume) { stream in
+                // GMime's failure here is only ever `consume` stopping it or a read error on the stream; both
+                // end the content early, which is all that can be done about them.
+                _ = g_mime_data_wrapper_write_to_stream(content, stream)
+            }
+        } else if let messagePart = pop3gw_object_as_message_part(object) {
+            guard let message = g_mime_message_part_get_message(messagePart),
+                let format = g_mime_format_options_new()
+            else { return }
+            defer { g_mime_format_options_free(format) }
+            g_mime_format_options_set_newline_format(format, GMIME_NEWLINE_FORMAT_DOS)
+            GMimeSinkStream.withStream(consuming: consume) { stream in
+                _ = g_mime_object_write_to_stream(pop3gw_message_as_object(message), format, stream)
+            }
+        }
+    }
+
+    /// The content's length in bytes, decoded on the way and never held.
+    static func size(of object: UnsafeMutablePointer<GMimeObject>) -> Int {
+        var size = 0
+        self.write(object) { chunk in
+            size += chunk.count
+            return true
+        }
+        return size
+    }
+
+    /// The whole content; for text bodies, which become one string anyway.
+    static func bytes(of object: UnsafeMutablePointer<GMimeObject>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        self.write(object) { chunk in
+            bytes.append(contentsOf: chunk)
+            return true
+        }
+        return bytes
+    }
+}
