@@ -40,10 +40,39 @@ final class ConditionLock<Value: Sendable>: @unchecked Sendable {
 
     /// Changes the value with the lock held and wakes every waiter to look at it.
     func update<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try self.update(waking: pthread_cond_broadcast, body)
+    }
+
+    /// Changes the value with the lock held and wakes one waiter: for hand-offs that one waiter can take
+    /// (a queued job), where waking them all would only cost context switches.
+    func updateWakingOne<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try self.update(waking: pthread_cond_signal, body)
+    }
+
+    private func update<Result>(
+        waking wake: (UnsafeMutablePointer<pthread_cond_t>) -> Int32,
+        _ body: (inout Value) throws -> Result
+    ) rethrows -> Result {
         pthread_mutex_lock(self.mutex)
         defer {
-            pthread_cond_broadcast(self.condition)
+            _ = wake(self.condition)
             pthread_mutex_unlock(self.mutex)
+        }
+        return try body(&self.value)
+    }
+
+    /// Blocks until `isReady` holds for the value, then runs `body` on it with the lock still held, so
+    /// that what was waited for cannot be taken by another thread in between.
+    func withLock<Result>(
+        waitingUntil isReady: (Value) -> Bool,
+        _ body: (inout Value) throws -> Result
+    ) rethrows
+        -> Result
+    {
+        pthread_mutex_lock(self.mutex)
+        defer { pthread_mutex_unlock(self.mutex) }
+        while !isReady(self.value) {
+            pthread_cond_wait(self.condition, self.mutex)
         }
         return try body(&self.value)
     }

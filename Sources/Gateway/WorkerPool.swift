@@ -1,5 +1,3 @@
-import Foundation
-
 /// A fixed set of threads for blocking work (POP3 I/O), with a bounded queue.
 ///
 /// Blocking I/O gets dedicated threads rather than GCD or Swift concurrency: on a 2-core Linux
@@ -7,103 +5,93 @@ import Foundation
 public final class WorkerPool: Sendable {
     public typealias Job = @Sendable () -> Void
 
-    /// What the threads share. They hold it strongly, so it outlives the pool until the last
-    /// thread has left; the pool's deinit tells them to leave.
-    private final class Queue: @unchecked Sendable {
-        let condition = NSCondition()
-        let limit: Int
-        // Guarded by `condition`.
+    private struct State {
         var jobs: [Job] = []
         var head = 0
         var busy = 0
         var stopping = false
 
+        var waiting: Int { self.jobs.count - self.head }
+    }
+
+    /// What the threads share. They hold it strongly, so it outlives the pool until the last thread has
+    /// left; the pool's deinit tells them to leave.
+    private final class Queue: Sendable {
+        let state = ConditionLock(State())
+        let limit: Int
+
         init(limit: Int) {
             self.limit = limit
         }
 
-        var waiting: Int { self.jobs.count - self.head }
-
         func run() {
             while let job = self.next() {
                 job()
-                self.condition.lock()
-                self.busy -= 1
-                // Only `shutdown` waits for jobs to end; waking every idle worker after each job
-                // cost ~12 context switches a request.
-                if self.stopping { self.condition.broadcast() }
-                self.condition.unlock()
+                let stopping = self.state.withLock { state in
+                    state.busy -= 1
+                    return state.stopping
+                }
+                // Only `shutdown` waits for jobs to end; waking every idle worker after each job cost ~12
+                // context switches a request.
+                if stopping { self.state.update { _ in } }
             }
         }
 
         private func next() -> Job? {
-            self.condition.lock()
-            defer { self.condition.unlock() }
-            while self.waiting == 0 {
-                if self.stopping { return nil }
-                self.condition.wait()
+            let hasWork: (State) -> Bool = { $0.waiting > 0 || $0.stopping }
+            return self.state.withLock(waitingUntil: hasWork) { state in
+                guard state.waiting > 0 else { return nil }
+                let job = state.jobs[state.head]
+                state.head += 1
+                // Drop the consumed prefix now and then instead of shifting on every job.
+                if state.head > 64 && state.head * 2 > state.jobs.count {
+                    state.jobs.removeFirst(state.head)
+                    state.head = 0
+                }
+                state.busy += 1
+                return job
             }
-            let job = self.jobs[self.head]
-            self.head += 1
-            // Drop the consumed prefix now and then instead of shifting on every job.
-            if self.head > 64 && self.head * 2 > self.jobs.count {
-                self.jobs.removeFirst(self.head)
-                self.head = 0
-            }
-            self.busy += 1
-            return job
         }
     }
 
     private let queue: Queue
 
     /// Starts `threads` workers; at most `queueLimit` jobs wait for a free one.
-    public init(threads: Int, queueLimit: Int, name: String = "pop3-gateway worker") {
+    /// - Parameter name: the threads' name prefix, followed by their number (15 bytes in all at most).
+    public init(threads: Int, queueLimit: Int, name: String = "pop3gw-work") {
         let queue = Queue(limit: queueLimit)
         self.queue = queue
         for index in 0..<max(1, threads) {
-            let thread = Thread { queue.run() }
-            thread.name = "\(name) \(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+            // Detached: the threads leave by themselves once the pool is gone.
+            _ = PoolThread(name: "\(name)-\(index)", stackSize: 1 << 20) { queue.run() }
         }
     }
 
     deinit {
-        self.queue.condition.lock()
-        self.queue.stopping = true
-        self.queue.condition.broadcast()
-        self.queue.condition.unlock()
+        self.queue.state.update { $0.stopping = true }
     }
 
     /// Queues a job; false at once (never blocking) when the queue is full or the pool is stopping.
     public func submit(_ job: @escaping Job) -> Bool {
-        let queue = self.queue
-        queue.condition.lock()
-        defer { queue.condition.unlock() }
-        guard !queue.stopping, queue.waiting < queue.limit else { return false }
-        queue.jobs.append(job)
-        queue.condition.signal()
-        return true
+        let limit = self.queue.limit
+        return self.queue.state.updateWakingOne { state in
+            guard !state.stopping, state.waiting < limit else { return false }
+            state.jobs.append(job)
+            return true
+        }
     }
 
     /// Jobs waiting and jobs running, for metrics.
     public var load: (queued: Int, running: Int) {
-        self.queue.condition.lock()
-        defer { self.queue.condition.unlock() }
-        return (self.queue.waiting, self.queue.busy)
+        self.queue.state.withLock { ($0.waiting, $0.busy) }
     }
 
     /// Refuses new jobs, lets queued ones finish, and waits at most `timeout` for that.
     public func shutdown(timeout: Duration = .seconds(30)) {
-        let queue = self.queue
-        queue.condition.lock()
-        defer { queue.condition.unlock() }
-        queue.stopping = true
-        queue.condition.broadcast()
-        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds))
-        while queue.busy > 0 || queue.waiting > 0 {
-            guard queue.condition.wait(until: deadline) else { break }
-        }
+        self.queue.state.update { $0.stopping = true }
+        _ = self.queue.state.wait(
+            until: { $0.busy == 0 && $0.waiting == 0 },
+            deadline: MonotonicPoolClock.uptime() + timeout
+        )
     }
 }
