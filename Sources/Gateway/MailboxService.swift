@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import MIME
 public import POP3
 public import POP3Client
@@ -31,7 +31,7 @@ public final class MailboxService: Sendable {
     private let decoders = WorkerPool(
         threads: ProcessInfo.processInfo.activeProcessorCount,
         queueLimit: 4096,
-        name: "pop3-gateway decode"
+        name: "pop3gw-decode"
     )
     /// Headers handed to a decoding thread at once: small enough that the last batch of a page is
     /// short, large enough that handing over costs little next to ~10 µs of decoding each.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import POP3
 import POP3Client
 
@@ -29,12 +29,12 @@ struct CheckCommand: ParsableCommand {
                 credentials: POP3Credentials(user: self.user, password: password)
             )
         } catch {
-            FileHandle.standardError.write(Data("check failed: \(error.explanation)\n".utf8))
+            Console.error("check failed: \(error.explanation)\n")
             throw ExitCode(2)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+        Console.output(Array(try encoder.encode(report)) + Array("\n".utf8))
     }
 
     static func check(

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Every flag `--foo-bar` can also be set as `POP3GW_FOO_BAR`, for containers; a flag on the
 /// command line wins, because these only supply defaults.

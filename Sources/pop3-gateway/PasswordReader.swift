@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import POP3
 
 #if canImport(Glibc)
@@ -17,7 +17,7 @@ enum PasswordReader {
             }
             return line
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
+        Console.error(prompt)
         var saved = termios()
         tcgetattr(STDIN_FILENO, &saved)
         var silent = saved
@@ -25,7 +25,7 @@ enum PasswordReader {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
         defer {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
-            FileHandle.standardError.write(Data("\n".utf8))
+            Console.error("\n")
         }
         return readLine(strippingNewline: true) ?? ""
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Gateway
 import GatewayHTTP
 import HTTPServer
@@ -125,14 +125,11 @@ struct ServeCommand: ParsableCommand {
             handler: { request, responder in api.handle(request, responder) }
         )
         try server.start()
-        FileHandle.standardError.write(
-            Data(
-                "pop3-gateway listening on http://\(address.display(port: server.port)) for \(service.upstream)\n".utf8
-            )
-        )
+        let listening = "http://\(address.display(port: server.port))"
+        Console.error("pop3-gateway listening on \(listening) for \(service.upstream)\n")
 
         signals.wait()
-        FileHandle.standardError.write(Data("pop3-gateway stopping\n".utf8))
+        Console.error("pop3-gateway stopping\n")
         server.stop(gracePeriod: .seconds(10))
         workers.shutdown(timeout: .seconds(10))
         service.pool.shutdown(gracePeriod: .seconds(10))
