@@ -2,148 +2,104 @@ import Foundation
 import MIME
 import Testing
 
-/// A message in a temporary file, as the gateway spools a large `RETR`: a short text body and one large
-/// base64 attachment of `PayloadBytes`, written block by block so that the test never holds it whole.
-private struct SpooledMessage {
-    static let seed: UInt64 = 0x20_2020
-    /// 57 bytes is one 76-character base64 line; 1,024 lines per block keep blocks whole lines.
-    static let blockSize = 57 * 1_024
-    /// 360 blocks: 21,012,480 bytes, just over 20 MiB.
-    static let blockCount = 360
-    static var attachmentSize: Int { self.blockSize * self.blockCount }
+/// The corpus's large message (`make-corpus.py --large`: a 20 MiB base64 attachment, a 28.7 MB message)
+/// parsed and streamed from a file, with the memory that took; run in an exit test's child process, where
+/// nothing else runs, so that the growth of its peak resident size belongs to this work alone.
+private enum IsolatedLargeMessage {
+    /// The most the peak resident size may grow: far below the 28.7 MB message and its 20 MiB attachment.
+    static let growthLimit = 8 * 1_048_576
 
-    let path: String
+    /// Why the measurement could not be made.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
 
-    static func write() throws -> SpooledMessage {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mime-large-\(UUID().uuidString).eml")
-            .path
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let file = FileHandle(forWritingAtPath: path)
-        else { throw CocoaError(.fileWriteUnknown) }
-        defer { try? file.close() }
-        try file.write(
-            contentsOf: MessageLines.crlf(
-                "From: Sender <sender@example.com>",
-                "Subject: the big file",
-                "MIME-Version: 1.0",
-                "Content-Type: multipart/mixed; boundary=\"big-boundary\"",
-                "",
-                "--big-boundary",
-                "Content-Type: text/plain; charset=utf-8",
-                "",
-                "Here is the file.",
-                "--big-boundary",
-                "Content-Type: application/octet-stream",
-                "Content-Disposition: attachment; filename=\"big.bin\"",
-                "Content-Transfer-Encoding: base64",
-                ""
-            )
-        )
-        var payload = PayloadBytes(seed: self.seed)
-        let lines: Data.Base64EncodingOptions = [
-            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
-        ]
-        for _ in 0..<self.blockCount {
-            try file.write(contentsOf: Data(payload.next(self.blockSize)).base64EncodedData(options: lines))
-            try file.write(contentsOf: Data("\r\n".utf8))
+    /// Generates the message, parses it with `parseMessage(fileDescriptor:)`, streams its attachment with
+    /// `attachment(_:fileDescriptor:write:)`, and checks both against the generator's expectation and the
+    /// memory limit. Prints one `large attachment: ...` line, and a line per failure; returns the exit status.
+    static func run() -> Int32 {
+        var failures: [String] = []
+        let line: String
+        do {
+            line = try self.measure(failures: &failures)
+        } catch {
+            line = "large attachment: not measured: \(error)"
+            failures.append("\(error)")
         }
-        try file.write(contentsOf: Data("--big-boundary--\r\n".utf8))
-        return SpooledMessage(path: path)
+        print(line)
+        for failure in failures {
+            print("FAIL: \(failure)")
+            // Forwarded to the parent, which sees no standard output when the exit status is wrong.
+            Issue.record(Comment(rawValue: "\(failure)\n\(line)"))
+        }
+        return failures.isEmpty ? EXIT_SUCCESS : EXIT_FAILURE
     }
 
-    func remove() {
-        try? FileManager.default.removeItem(atPath: self.path)
-    }
-}
+    private static func measure(failures: inout [String]) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mime-large-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try Python3.run([Corpus.generator.path, "--large", directory.path])
+        let file = directory.appendingPathComponent("large-20mb.eml")
+        let expectation = try Corpus.expectation(at: file)
+        let fileDescriptor = open(file.path, O_RDONLY)
+        guard fileDescriptor >= 0 else { throw Failure(description: "cannot open \(file.path)") }
+        defer { close(fileDescriptor) }
+        let fileSize = Int(lseek(fileDescriptor, 0, SEEK_END))
 
-/// What one parse and one download of the spooled message gave, and the memory it took.
-private struct LargeRun {
-    var parsed: (summary: MessageSummary, headers: [MessageHeader], body: MessageBody)
-    var streamed: MessageAttachment?
-    var verifier = PayloadVerifier(seed: SpooledMessage.seed)
-    var chunks = 0
-    /// The growth of the process's peak resident size over the run.
-    var peakGrowth = 0
-    /// The growth of the resident size, sampled while the attachment streamed.
-    var sampledGrowth = 0
-    var peakWasReset = false
-
-    /// Parses the file, then streams its attachment through the verifier.
-    init(fileDescriptor: Int32) throws {
-        self.peakWasReset = ProcessMemory.resetPeak()
-        let residentBefore = try #require(ProcessMemory.residentBytes)
-        let peakBefore = try #require(ProcessMemory.peakResidentBytes)
-        self.parsed = MIMEParser.parseMessage(fileDescriptor: fileDescriptor)
-        var verifier = self.verifier
+        // Only this runs in the child, so the peak after minus the resident size before is this work's: counted
+        // from the resident size rather than the peak, it is an upper bound even where the peak cannot be reset.
+        let peakWasReset = ProcessMemory.resetPeak()
+        guard let residentBefore = ProcessMemory.residentBytes, let peakBefore = ProcessMemory.peakResidentBytes
+        else { throw Failure(description: "no VmRSS or VmHWM in /proc/self/status") }
+        // Parse, then stream attachment 2 through the SHA-256 of the comparison, as a download would.
+        let parsed = MIMEParser.parseMessage(fileDescriptor: fileDescriptor)
+        var comparison = CorpusComparison(file: file.lastPathComponent)
         var chunks = 0
-        var sampledResident = residentBefore
-        self.streamed = MIMEParser.attachment("2", fileDescriptor: fileDescriptor) { chunk in
-            verifier.check(chunk)
-            chunks += 1
-            if chunks.isMultiple(of: 256) {
-                sampledResident = max(sampledResident, ProcessMemory.residentBytes ?? 0)
+        var streamedSize = 0
+        comparison.compare(parsed, with: expectation) { id, write in
+            MIMEParser.attachment(id, fileDescriptor: fileDescriptor) { chunk in
+                chunks += 1
+                streamedSize += chunk.count
+                write(chunk)
             }
         }
-        let peakAfter = try #require(ProcessMemory.peakResidentBytes)
-        self.verifier = verifier
-        self.chunks = chunks
-        // Without the reset the old peak may be anyone's: then the growth is counted from the resident size.
-        self.peakGrowth = peakAfter - (self.peakWasReset ? peakBefore : residentBefore)
-        self.sampledGrowth = sampledResident - residentBefore
+        guard let peakAfter = ProcessMemory.peakResidentBytes, let residentAfter = ProcessMemory.residentBytes
+        else { throw Failure(description: "no VmRSS or VmHWM in /proc/self/status") }
+
+        let growth = peakAfter - residentBefore
+        failures += comparison.mismatches
+        if chunks == 0 {
+            failures.append("large-20mb.eml: no attachment was streamed (does the .json give its sha256?)")
+        }
+        if growth > self.growthLimit {
+            failures.append("peak RSS grew by \(mebibytes(growth)), more than \(mebibytes(self.growthLimit))")
+        }
+        let verdict = comparison.mismatches.isEmpty ? "as expected" : "\(comparison.mismatches.count) mismatches"
+        let reset = peakWasReset ? "reset" : "not reset"
+        return """
+            large attachment: file \(fileSize) bytes, attachment \(streamedSize) bytes in \(chunks) chunks, \
+            fields, size and SHA-256 \(verdict); VmRSS \(mebibytes(residentBefore)) before, \
+            \(mebibytes(residentAfter)) after; VmHWM \(mebibytes(peakBefore)) before (\(reset)), \
+            \(mebibytes(peakAfter)) after; peak RSS growth \(mebibytes(growth)) (limit \(mebibytes(self.growthLimit)))
+            """
+    }
+
+    private static func mebibytes(_ bytes: Int) -> String {
+        String(format: "%.2f MiB", Double(bytes) / 1_048_576)
     }
 }
 
-/// A ~20 MB base64 attachment in a file parses and streams with every byte right, while the process's
-/// peak resident memory grows by far less than the message (GMime leaves the content in the file).
-///
-/// The peak is process-wide, and Swift Testing runs other tests in parallel, whose threads and allocations
-/// count too; so a run that exceeds the limit is repeated, up to five runs, and the smallest growth is
-/// the one checked. Memory that the parse itself held would show in every run.
-@Test func largeAttachmentFromAFile() throws {
-    let spooled = try SpooledMessage.write()
-    defer { spooled.remove() }
-    let fileDescriptor = open(spooled.path, O_RDONLY)
-    try #require(fileDescriptor >= 0)
-    defer { close(fileDescriptor) }
-    let fileSize = Int(lseek(fileDescriptor, 0, SEEK_END))
-    let limit = 8 * 1_048_576
-
-    var runs = [try LargeRun(fileDescriptor: fileDescriptor)]
-    while runs.count < 5, runs.allSatisfy({ max($0.peakGrowth, $0.sampledGrowth) >= limit }) {
-        runs.append(try LargeRun(fileDescriptor: fileDescriptor))
+/// The 20 MiB attachment of the large corpus message parses and streams from a file with every byte right
+/// (size and SHA-256 as the generator wrote them), while the peak resident memory grows by less than 8 MiB
+/// (GMime leaves the content in the file). Measured in a child process of its own (an exit test), since the
+/// peak is process-wide and other tests run in parallel in this one.
+@Test func largeAttachmentFromAFile() async {
+    let result = await #expect(processExitsWith: .success, observing: [\.standardOutputContent]) {
+        exit(IsolatedLargeMessage.run())
     }
-    let peakGrowth = runs.map(\.peakGrowth).min() ?? 0
-    let sampledGrowth = runs.map(\.sampledGrowth).min() ?? 0
-    let mebibytes = { (bytes: Int) in String(format: "%.2f MiB", Double(bytes) / 1_048_576) }
-    print(
-        """
-        large attachment: file \(fileSize) bytes, attachment \(runs[0].verifier.count) bytes in \(runs[0].chunks) \
-        chunks; peak RSS growth \(mebibytes(peakGrowth)) (VmHWM \(runs[0].peakWasReset ? "reset" : "not reset")), \
-        sampled RSS growth \(mebibytes(sampledGrowth)); runs: \(runs.map { mebibytes($0.peakGrowth) })
-        """
-    )
-
-    for run in runs {
-        #expect(run.parsed.summary.subject == "the big file")
-        #expect(run.parsed.body.text == "Here is the file.")
-        #expect(
-            run.parsed.body.attachments == [
-                MessageAttachment(
-                    id: "2",
-                    filename: "big.bin",
-                    contentType: "application/octet-stream",
-                    size: SpooledMessage.attachmentSize,
-                    disposition: "attachment"
-                )
-            ]
-        )
-        #expect(run.streamed == run.parsed.body.attachments.first)
-        #expect(run.verifier.count == SpooledMessage.attachmentSize)
-        #expect(run.verifier.firstMismatch == nil)
+    if let result {
+        print(String(decoding: result.standardOutputContent, as: UTF8.self), terminator: "")
     }
-    #expect(fileSize > 28_000_000)
-    #expect(peakGrowth < limit)
-    #expect(sampledGrowth < limit)
 }
 
 /// The file variants give exactly what the in-memory ones give, whatever the descriptor's offset, and

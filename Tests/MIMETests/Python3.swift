@@ -27,3 +27,21 @@ enum Python3 {
         return data
     }
 }
+
+extension Python3 {
+    /// Runs `python3 arguments...` and returns its exit status with its standard output and standard
+    /// error interleaved, for a test that shows what went wrong when it fails.
+    static func output(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        // Read before waiting: a child that fills the pipe would otherwise never exit.
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
