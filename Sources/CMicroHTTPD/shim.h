@@ -2,6 +2,7 @@
 #define POP3GW_CMICROHTTPD_SHIM_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/select.h>
@@ -15,6 +16,12 @@ static inline struct MHD_Daemon *pop3gw_MHD_start_daemon(
     unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc, void *apc_cls,
     MHD_AccessHandlerCallback dh, void *dh_cls, struct MHD_OptionItem *options) {
     return MHD_start_daemon(flags, port, apc, apc_cls, dh, dh_cls, MHD_OPTION_ARRAY, options, MHD_OPTION_END);
+}
+
+/// Whether this libmicrohttpd was built with TLS (MHD_FEATURE_TLS shares its value with the deprecated
+/// MHD_FEATURE_SSL, so Swift's import of the enum is ambiguous about it).
+static inline bool pop3gw_MHD_supports_tls(void) {
+    return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
 }
 
 /// MHD_get_connection_info is variadic, which Swift cannot call: this fetches only the client's

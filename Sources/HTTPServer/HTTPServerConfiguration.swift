@@ -22,6 +22,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// The buffer between a streaming producer and the socket; a producer writing into a full buffer
     /// blocks.
     public var streamBufferBytes: Int
+    /// Serve HTTPS instead of HTTP; nil for plain HTTP.
+    public var tls: HTTPServerTLS?
 
     public init(
         host: String = "127.0.0.1",
@@ -32,7 +34,8 @@ public struct HTTPServerConfiguration: Sendable {
         connectionTimeout: Duration = .seconds(30),
         maxHeaderBytes: Int = 16 * 1024,
         maxBodyBytes: Int = 1024 * 1024,
-        streamBufferBytes: Int = 256 * 1024
+        streamBufferBytes: Int = 256 * 1024,
+        tls: HTTPServerTLS? = nil
     ) {
         self.host = host
         self.port = port
@@ -43,5 +46,6 @@ public struct HTTPServerConfiguration: Sendable {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.streamBufferBytes = streamBufferBytes
+        self.tls = tls
     }
 }

@@ -11,6 +11,10 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
     case socketFailed(operation: String, errno: Int32)
     /// `MHD_start_daemon` returned NULL (out of memory or threads, or an unsupported option).
     case daemonStartFailed
+    /// This libmicrohttpd was built without TLS.
+    case tlsUnsupported
+    /// libmicrohttpd refused the TLS certificate or key (not PEM, or not a matching pair).
+    case tlsSetupFailed
     case alreadyRunning
 
     public var description: String {
@@ -27,6 +31,10 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
             "cannot listen: \(operation) failed (errno \(errno))"
         case .daemonStartFailed:
             "libmicrohttpd could not start its daemon"
+        case .tlsUnsupported:
+            "cannot serve HTTPS: this libmicrohttpd was built without TLS"
+        case .tlsSetupFailed:
+            "cannot serve HTTPS: the certificate or key was refused (PEM files of one key pair, key unencrypted)"
         case .alreadyRunning:
             "the HTTP server is already running"
         }

@@ -8,11 +8,14 @@ final class RunningDaemon: @unchecked Sendable {
     let context: DaemonContext
     let port: Int
     private let daemon: OpaquePointer
+    /// The TLS strings MHD was given: it keeps the pointers, so they live as long as the daemon.
+    private let tlsStrings: [UnsafeMutablePointer<CChar>]
 
-    private init(context: DaemonContext, port: Int, daemon: OpaquePointer) {
+    private init(context: DaemonContext, port: Int, daemon: OpaquePointer, tlsStrings: [UnsafeMutablePointer<CChar>]) {
         self.context = context
         self.port = port
         self.daemon = daemon
+        self.tlsStrings = tlsStrings
     }
 
     static func start(
@@ -47,6 +50,21 @@ final class RunningDaemon: @unchecked Sendable {
         if configuration.threads > 1 {
             options.append(Self.option(.THREAD_POOL_SIZE, Self.clampedUInt32(configuration.threads)))
         }
+        var tlsStrings: [UnsafeMutablePointer<CChar>] = []
+        if let tls = configuration.tls {
+            guard pop3gw_MHD_supports_tls() else {
+                socket.closeIfStillOpen()
+                throw .tlsUnsupported
+            }
+            for (option, text) in [
+                (MHD_OPTION.HTTPS_MEM_CERT, tls.certificateChainPEM), (.HTTPS_MEM_KEY, tls.privateKeyPEM),
+                (.HTTPS_PRIORITIES, HTTPServerTLS.priorities),
+            ] {
+                guard let copy = strdup(text) else { preconditionFailure("out of memory") }
+                tlsStrings.append(copy)
+                options.append(MHD_OptionItem(option: option, value: 0, ptr_value: UnsafeMutableRawPointer(copy)))
+            }
+        }
         options.append(Self.option(.END, 0))
 
         // epoll in MHD's own threads; suspend/resume (which brings the inter-thread channel that
@@ -55,14 +73,19 @@ final class RunningDaemon: @unchecked Sendable {
         if socket.isIPv6 {
             flags |= MHD_USE_IPv6.rawValue
         }
+        if configuration.tls != nil {
+            flags |= MHD_USE_TLS.rawValue
+        }
         let daemon = options.withUnsafeMutableBufferPointer { buffer in
             pop3gw_MHD_start_daemon(flags, 0, nil, nil, MHDCallbacks.access, contextPointer, buffer.baseAddress)
         }
         guard let daemon else {
             socket.closeIfStillOpen()
-            throw .daemonStartFailed
+            for string in tlsStrings { free(string) }
+            // With the same options otherwise, a refused start with TLS is the certificate or key.
+            throw configuration.tls == nil ? .daemonStartFailed : .tlsSetupFailed
         }
-        return RunningDaemon(context: context, port: socket.port, daemon: daemon)
+        return RunningDaemon(context: context, port: socket.port, daemon: daemon, tlsStrings: tlsStrings)
     }
 
     /// Stops accepting, lets requests in flight finish for up to `gracePeriod`, answers the rest
@@ -87,6 +110,7 @@ final class RunningDaemon: @unchecked Sendable {
         if quiescedDescriptor >= 0 {
             close(quiescedDescriptor)
         }
+        for string in self.tlsStrings { free(string) }
     }
 
     private static func option(_ option: MHD_OPTION, _ value: Int) -> MHD_OptionItem {

@@ -62,6 +62,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds an HTTP connection may sit idle. [env: POP3GW_CONNECTION_TIMEOUT]")
     var connectionTimeout: Int = Environment.int("POP3GW_CONNECTION_TIMEOUT", default: 30)
 
+    @Option(help: "PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3) instead of HTTP. [env: POP3GW_TLS_CERT]")
+    var tlsCert: String = Environment.string("POP3GW_TLS_CERT", default: "")
+
+    @Option(help: "PEM private key (unencrypted) for --tls-cert. [env: POP3GW_TLS_KEY]")
+    var tlsKey: String = Environment.string("POP3GW_TLS_KEY", default: "")
+
     func validate() throws {
         let positive = [
             self.httpThreads, self.workers, self.maxSessions, self.idleTimeout, self.refreshInterval,
@@ -71,6 +77,24 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("sizes, counts and timeouts must be positive")
         }
         _ = try ListenAddress(self.listen)
+        guard self.tlsCert.isEmpty == self.tlsKey.isEmpty else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+    }
+
+    /// The certificate and key files, read now so that a wrong path fails at start-up.
+    private func serverTLS() throws -> HTTPServerTLS? {
+        guard !self.tlsCert.isEmpty else { return nil }
+        func contents(_ path: String, _ flag: String) throws -> String {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("\(flag): cannot read \(path)")
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        return HTTPServerTLS(
+            certificateChainPEM: try contents(self.tlsCert, "--tls-cert"),
+            privateKeyPEM: try contents(self.tlsKey, "--tls-key")
+        )
     }
 
     func run() throws {
@@ -120,12 +144,14 @@ struct ServeCommand: ParsableCommand {
                 host: address.host,
                 port: address.port,
                 threads: self.httpThreads,
-                connectionTimeout: .seconds(self.connectionTimeout)
+                connectionTimeout: .seconds(self.connectionTimeout),
+                tls: try self.serverTLS()
             ),
             handler: { request, responder in api.handle(request, responder) }
         )
         try server.start()
-        let listening = "http://\(address.display(port: server.port))"
+        let scheme = self.tlsCert.isEmpty ? "http" : "https"
+        let listening = "\(scheme)://\(address.display(port: server.port))"
         Console.error("pop3-gateway listening on \(listening) for \(service.upstream)\n")
 
         signals.wait()
