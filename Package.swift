@@ -115,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "POP3", "POP3Client"],
+            dependencies: ["Gateway", "POP3", "POP3Client", "MIME"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -23,11 +23,19 @@ public struct MessagePage: Sendable, Equatable {
     public var nextCursor: String?
 }
 
-/// A message's source and what its header says.
+/// A message decoded for `GET /v1/messages/{id}`: what its header says, its bodies and its attachments.
 public struct MessageDocument: Sendable {
     public var id: String
     public var size: Int
-    public var raw: [UInt8]
     public var summary: MessageSummary
     public var headers: [MessageHeader]
+    public var body: MessageBody
+
+    /// Whether the message carries files, decided from its parts rather than guessed from the header like
+    /// a listing's `hasAttachments`: true when any attachment has `Content-Disposition: attachment` or a
+    /// file name. So an inline image with a name counts, and a nameless inline part (a calendar
+    /// invitation beside its text, an unnamed second text part) does not.
+    public var hasAttachments: Bool {
+        self.body.attachments.contains { $0.disposition == "attachment" || $0.filename != nil }
+    }
 }

@@ -3,7 +3,7 @@ public import MIME
 public import POP3
 public import POP3Client
 
-/// The gateway's use cases (list, get, raw, delete) for one upstream server, free of HTTP.
+/// The gateway's use cases (list, get, raw, attachments, delete) for one upstream server, free of HTTP.
 ///
 /// Every method blocks on POP3 I/O: call it from a worker thread. Each runs on the mailbox's pooled
 /// session (one per mailbox, FIFO), and every cached answer is checked against the caller's
@@ -15,18 +15,28 @@ public final class MailboxService: Sendable {
         /// Messages larger than this are refused (413-like), whatever LIST says.
         public var maxMessageSize = 64 * 1024 * 1024
         /// Larger messages are streamed from the POP3 server to the caller instead of being held whole
-        /// in memory (and are then not cached).
+        /// in memory (and are then not cached); to be decoded they are spooled to a temporary file.
         public var streamingThreshold = 4 * 1024 * 1024
+        /// Where large messages are spooled to be decoded (nameless files that vanish when closed);
+        /// nil for the system's temporary directory (`TMPDIR`, else /tmp).
+        public var spoolDirectory: String?
 
         public init() {}
+
+        /// `spoolDirectory`, or the system's temporary directory when it is nil.
+        public var effectiveSpoolDirectory: String {
+            self.spoolDirectory ?? FileManager.default.temporaryDirectory.path
+        }
     }
 
     public let upstream: String
     public let pool: SessionPool<UpstreamSession>
     public let cache: MessageCache<MessageSummary>
     private let digest: KeyedDigest
-    private let maxMessageSize: Int
-    private let streamingThreshold: Int
+    let maxMessageSize: Int
+    let streamingThreshold: Int
+    /// Where `SpooledMessage`s are created.
+    let spoolDirectory: String
     /// Threads that decode listing headers beside the session's own thread: one fewer than the cores.
     /// GMime's objects share GLib's global type locks, so two decoding threads on a 2-core machine
     /// spent more CPU on contention (19 µs a header instead of 10) than they saved.
@@ -45,6 +55,7 @@ public final class MailboxService: Sendable {
         self.upstream = connector.configuration.endpoint.description
         self.maxMessageSize = configuration.maxMessageSize
         self.streamingThreshold = configuration.streamingThreshold
+        self.spoolDirectory = configuration.effectiveSpoolDirectory
         self.pool = SessionPool(configuration: configuration.pool, fingerprintDigest: digest) {
             (_, credentials) throws(POP3Error) in
             UpstreamSession(client: try connector.connect(credentials: credentials))
@@ -130,11 +141,22 @@ public final class MailboxService: Sendable {
         }
     }
 
-    /// The message's source and parsed header, from the cache or by RETR.
+    /// The message decoded: header, bodies and attachments. A cached or small message is decoded in
+    /// memory; a large one is spooled to a file and decoded from there (see `fetch`).
     public func message(_ credentials: POP3Credentials, id: String) throws -> MessageDocument {
-        let (info, raw) = try self.raw(credentials, id: id)
-        let parsed = MIMEParser.parseHeaders(Self.headerBlock(of: raw))
-        return MessageDocument(id: id, size: info.size, raw: raw, summary: parsed.summary, headers: parsed.headers)
+        let (info, fetched) = try self.fetch(credentials, id: id)
+        let parsed =
+            switch fetched {
+            case .bytes(let raw): MIMEParser.parseMessage(raw)
+            case .spooled(let spool): spool.parse()
+            }
+        return MessageDocument(
+            id: id,
+            size: info.size,
+            summary: parsed.summary,
+            headers: parsed.headers,
+            body: parsed.body
+        )
     }
 
     /// The message's source, byte for byte, from the cache or by RETR.
@@ -145,19 +167,29 @@ public final class MailboxService: Sendable {
             guard let info = try session.listing().byUID[id] else { throw MailboxServiceError.messageNotFound }
             let cacheKey = self.cacheKey(key, info)
             if let raw = self.cache.message(for: cacheKey, fingerprint: fingerprint) { return (info, raw) }
-            guard info.size <= self.maxMessageSize else {
-                throw MailboxServiceError.messageTooLarge(limit: self.maxMessageSize)
-            }
-            let raw: [UInt8]
-            do {
-                raw = try session.client.retrieve(info.number)
-            } catch let error as POP3Error where error.code == .commandFailed {
-                // Listed but gone: another session expunged it (checklist 13). The session stays usable.
-                throw MailboxServiceError.messageNotFound
-            }
-            self.cache.storeMessage(raw, for: cacheKey, fingerprint: fingerprint)
-            return (info, raw)
+            return (info, try self.retrieveWhole(info, on: session, cacheKey: cacheKey, fingerprint: fingerprint))
         }
+    }
+
+    /// RETR into memory, then into the cache. Checks the size limit first.
+    func retrieveWhole(
+        _ info: POP3MessageInfo,
+        on session: UpstreamSession,
+        cacheKey: MessageCacheKey,
+        fingerprint: CredentialFingerprint
+    ) throws -> [UInt8] {
+        guard info.size <= self.maxMessageSize else {
+            throw MailboxServiceError.messageTooLarge(limit: self.maxMessageSize)
+        }
+        let raw: [UInt8]
+        do {
+            raw = try session.client.retrieve(info.number)
+        } catch let error where error.code == .commandFailed {
+            // Listed but gone: another session expunged it (checklist 13). The session stays usable.
+            throw MailboxServiceError.messageNotFound
+        }
+        self.cache.storeMessage(raw, for: cacheKey, fingerprint: fingerprint)
+        return raw
     }
 
     /// Where a message's source comes from: memory (cached or small enough to fetch whole), or a
@@ -239,26 +271,12 @@ public final class MailboxService: Sendable {
         CredentialFingerprint(credentials, using: self.digest)
     }
 
-    private func key(_ credentials: POP3Credentials) -> MailboxKey {
+    func key(_ credentials: POP3Credentials) -> MailboxKey {
         MailboxKey(upstream: self.upstream, user: credentials.user)
     }
 
-    private func cacheKey(_ key: MailboxKey, _ message: POP3MessageInfo) -> MessageCacheKey {
+    func cacheKey(_ key: MailboxKey, _ message: POP3MessageInfo) -> MessageCacheKey {
         MessageCacheKey(mailbox: key, uidl: message.uid ?? "", size: message.size)
-    }
-
-    /// The bytes up to and including the blank line that ends the header (all of it if there is none).
-    static func headerBlock(of raw: [UInt8]) -> [UInt8] {
-        var index = 0
-        while let lf = raw[index...].firstIndex(of: UInt8(ascii: "\n")) {
-            let next = lf + 1
-            if next < raw.count, raw[next] == UInt8(ascii: "\n") { return Array(raw[...next]) }
-            if next + 1 < raw.count, raw[next] == UInt8(ascii: "\r"), raw[next + 1] == UInt8(ascii: "\n") {
-                return Array(raw[...(next + 1)])
-            }
-            index = next
-        }
-        return raw
     }
 }
 
