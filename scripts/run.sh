@@ -49,7 +49,9 @@ Try, in another terminal:
   curl -u alice:alice-secret 'http://$listen/v1/messages?limit=5'
   id=\$(curl -s -u alice:alice-secret 'http://$listen/v1/messages?limit=1' | python3 -c 'import json,sys; print(json.load(sys.stdin)["messages"][0]["id"])')
   curl -u alice:alice-secret http://$listen/v1/messages/\$id
+  curl -u alice:alice-secret "http://$listen/v1/messages/\$id?textType=plain&maxBytes=200"
   curl -u alice:alice-secret http://$listen/v1/messages/\$id/raw
+  curl -D - -o photos.zip -u alice:alice-secret http://$listen/v1/messages/\$id/attachments/2
   curl -i -u alice:wrong http://$listen/v1/mailbox
   curl http://$listen/openapi.yaml
 

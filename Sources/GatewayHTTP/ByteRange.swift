@@ -5,6 +5,12 @@ struct ByteRange: Equatable {
 
     var count: Int { self.last - self.first + 1 }
 
+    /// The offsets as a half-open range.
+    var offsets: Range<Int> { self.first..<(self.last + 1) }
+
+    /// The `Content-Range` value of a 206 for a representation of `length` bytes.
+    func contentRange(length: Int) -> String { "bytes \(self.first)-\(self.last)/\(length)" }
+
     enum Resolution: Equatable {
         /// No usable Range header (absent, not bytes, several ranges, malformed): send everything.
         case whole

@@ -54,7 +54,7 @@ public final class GatewayAPI: Sendable {
                 if let problem = self.ready() { throw problem }
                 return Self.json(MessageJSON.Status(status: "ready"))
             }
-        case .mailbox, .listMessages, .message, .rawMessage, .deleteMessage:
+        case .mailbox, .listMessages, .message, .rawMessage, .attachment, .deleteMessage:
             let credentials: POP3Credentials
             do {
                 credentials = try BasicAuthorization.credentials(from: request.headers["Authorization"])
@@ -76,7 +76,10 @@ public final class GatewayAPI: Sendable {
     ) -> HTTPResponse? {
         let key: RenderedResponseCache.Key
         switch route {
-        case .message(let id): key = .init(user: credentials.user, id: id, kind: "j")
+        case .message(let id):
+            // A malformed query is answered by the worker path, like any other request.
+            guard let parameters = try? MessageParameters(request) else { return nil }
+            key = .init(user: credentials.user, id: id, kind: "j", variant: parameters.variant)
         case .rawMessage(let id): key = .init(user: credentials.user, id: id, kind: "r")
         default: return nil
         }
@@ -87,11 +90,7 @@ public final class GatewayAPI: Sendable {
         guard key.kind == "r" else {
             return HTTPResponse(status: 200, headers: entry.headers, body: .bytes(entry.body))
         }
-        do {
-            return try RawResponse.make(entry.body, tag: entry.tag, range: request.headers["Range"])
-        } catch {
-            return error.response
-        }
+        return RawResponse.make(entry.body, tag: entry.tag, range: request.headers["Range"])
     }
 
     /// Runs `work` on a worker thread and answers with its response or its error's problem.
@@ -129,13 +128,18 @@ public final class GatewayAPI: Sendable {
             )
             return Self.json(MessageJSON.Page(page: page))
         case .message(let id):
+            let parameters = try MessageParameters(request)
+            let tagFor = { (size: Int) in EntityTag(kind: "j", id: id, size: size, variant: parameters.variant) }
+            if let notModified = try self.notModifiedBeforeFetching(request, credentials, id: id, tag: tagFor) {
+                return notModified
+            }
             let document = try self.service.message(credentials, id: id)
-            let tag = EntityTag(kind: "j", id: id, size: document.size)
-            var response = Self.json(MessageJSON.Message(document: document))
+            let tag = tagFor(document.size)
+            var response = Self.json(MessageJSON.Message(document: document, parameters: parameters))
             tag.addValidators(to: &response.headers)
             if case .bytes(let body) = response.body {
                 self.rendered.store(
-                    .init(user: credentials.user, id: id, kind: "j"),
+                    .init(user: credentials.user, id: id, kind: "j", variant: parameters.variant),
                     fingerprint: self.service.fingerprint(credentials),
                     tag: tag,
                     headers: response.headers,
@@ -156,7 +160,7 @@ public final class GatewayAPI: Sendable {
                     headers: HTTPHeaders(),
                     body: raw
                 )
-                return try RawResponse.make(raw, tag: tag, range: request.headers["Range"])
+                return RawResponse.make(raw, tag: tag, range: request.headers["Range"])
             case .stream:
                 // Streamed from the POP3 server as it arrives, so no Content-Length (LIST sizes are
                 // hints) and no Range (RFC 9110 lets a server ignore it): the whole message, 200.
@@ -165,6 +169,20 @@ public final class GatewayAPI: Sendable {
                     try service.streamRaw(credentials, id: id) { chunk in try writer.write(chunk) }
                 }
             }
+        case .attachment(let id, let attachmentId):
+            let tagFor = { (size: Int) in AttachmentResponse.tag(id: id, size: size, attachmentId: attachmentId) }
+            if let notModified = try self.notModifiedBeforeFetching(request, credentials, id: id, tag: tagFor) {
+                return notModified
+            }
+            let (info, source) = try self.service.attachment(credentials, id: id, attachmentId: attachmentId)
+            let tag = tagFor(info.size)
+            let range = request.headers["Range"]
+            switch source {
+            case .bytes(let attachment, let bytes):
+                return AttachmentResponse.make(bytes, attachment, tag: tag, range: range)
+            case .spooled(let attachment, let spool):
+                return AttachmentResponse.streamed(attachment, from: spool, tag: tag, range: range)
+            }
         case .deleteMessage(let id):
             try self.service.delete(credentials, id: id)
             self.rendered.remove(user: credentials.user, id: id)
@@ -172,6 +190,19 @@ public final class GatewayAPI: Sendable {
         case .health, .ready, .openAPI:
             preconditionFailure("answered on the server thread")
         }
+    }
+
+    /// A 304 for a request whose `If-None-Match` names the current tag, found from the listing alone, so
+    /// that a revalidation downloads nothing (a large message would otherwise be spooled first); nil
+    /// when the request has no `If-None-Match` or it does not match.
+    private func notModifiedBeforeFetching(
+        _ request: HTTPRequest,
+        _ credentials: POP3Credentials,
+        id: String,
+        tag: (Int) -> EntityTag
+    ) throws -> HTTPResponse? {
+        guard request.headers["If-None-Match"] != nil else { return nil }
+        return tag(try self.service.messageInfo(credentials, id: id).size).notModified(request)
     }
 
     static func json(_ value: some JSONWritable, status: Int = 200) -> HTTPResponse {
@@ -207,69 +238,6 @@ struct ListParameters {
             default:
                 continue
             }
-        }
-    }
-}
-
-/// A strong validator for one representation of one message: messages never change under their id.
-struct EntityTag {
-    var value: String
-
-    init(kind: String, id: String, size: Int) {
-        let hex = id.utf8.map { String($0, radix: 16) }.joined()
-        self.value = "\"\(kind)\(size)-\(hex)\""
-    }
-
-    /// A 304 when `If-None-Match` names this tag (or is `*`).
-    func notModified(_ request: HTTPRequest) -> HTTPResponse? {
-        guard let header = request.headers["If-None-Match"] else { return nil }
-        let tags = header.split(separator: ",").map { $0.trimmingPrefix("W/").filter { $0 != " " } }
-        guard tags.contains(where: { $0 == "*" || $0 == self.value }) else { return nil }
-        var response = HTTPResponse(status: 304)
-        self.addValidators(to: &response.headers)
-        return response
-    }
-
-    func addValidators(to headers: inout HTTPHeaders) {
-        headers.add(name: "ETag", value: self.value)
-        headers.add(name: "Cache-Control", value: "private")
-    }
-}
-
-/// `GET /v1/messages/{id}/raw`: the source as `message/rfc822`, whole or one byte range.
-enum RawResponse {
-    static func streamed(
-        tag: EntityTag,
-        producer: @escaping @Sendable (HTTPBodyWriter) throws -> Void
-    ) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: self.headers(tag), body: .stream(contentLength: nil, producer: producer))
-    }
-
-    private static func headers(_ tag: EntityTag) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "message/rfc822")
-        headers.add(name: "Accept-Ranges", value: "bytes")
-        tag.addValidators(to: &headers)
-        return headers
-    }
-
-    static func make(_ raw: [UInt8], tag: EntityTag, range: String?) throws(Problem) -> HTTPResponse {
-        var headers = self.headers(tag)
-        switch ByteRange.resolve(range, length: raw.count) {
-        case .whole:
-            return HTTPResponse(status: 200, headers: headers, body: .bytes(raw))
-        case .partial(let range):
-            headers.add(name: "Content-Range", value: "bytes \(range.first)-\(range.last)/\(raw.count)")
-            return HTTPResponse(status: 206, headers: headers, body: .bytes(Array(raw[range.first...range.last])))
-        case .unsatisfiable:
-            var problem = Problem(
-                status: 416,
-                code: "range_not_satisfiable",
-                title: "Range not satisfiable",
-                detail: "the message has \(raw.count) octets"
-            ).response
-            problem.headers.add(name: "Content-Range", value: "bytes */\(raw.count)")
-            return problem
         }
     }
 }

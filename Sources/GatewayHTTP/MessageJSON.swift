@@ -9,28 +9,33 @@ enum MessageJSON {
         var summary: MessageSummary
 
         func write(to json: inout JSONWriter) {
-            json.object { json in self.writeFields(to: &json) }
+            json.object { json in self.writeFields(to: &json, hasAttachments: self.summary.hasAttachments) }
         }
 
-        func writeFields(to json: inout JSONWriter) {
+        func writeFields(to json: inout JSONWriter, hasAttachments: Bool?) {
             json.key("id")
             json.string(self.id)
             json.key("size")
             json.int(self.size)
+            Self.writeHeaderFields(self.summary, hasAttachments: hasAttachments, to: &json)
+        }
+
+        /// The fields read from a header: a listing entry's without `id` and `size`.
+        static func writeHeaderFields(_ summary: MessageSummary, hasAttachments: Bool?, to json: inout JSONWriter) {
             json.key("date")
-            json.string(self.summary.date)
+            json.string(summary.date)
             json.key("subject")
-            json.string(self.summary.subject)
+            json.string(summary.subject)
             json.key("from")
-            Self.write(self.summary.from, to: &json)
+            Self.write(summary.from, to: &json)
             json.key("to")
-            Self.write(self.summary.to, to: &json)
+            Self.write(summary.to, to: &json)
             json.key("cc")
-            Self.write(self.summary.cc, to: &json)
+            Self.write(summary.cc, to: &json)
             json.key("messageId")
-            json.string(self.summary.messageId)
+            json.string(summary.messageId)
             json.key("hasAttachments")
-            json.bool(self.summary.hasAttachments)
+            json.bool(hasAttachments)
         }
 
         static func write(_ addresses: [MailAddress], to json: inout JSONWriter) {
@@ -45,13 +50,18 @@ enum MessageJSON {
         }
     }
 
+    /// `GET /v1/messages/{id}`: the summary fields (`hasAttachments` from the parts), the rest of the
+    /// header, the bodies the parameters select and every attachment.
     struct Message: JSONWritable {
         var document: MessageDocument
+        var parameters: MessageParameters
 
         func write(to json: inout JSONWriter) {
             let summary = self.document.summary
+            let body = self.document.body
             json.object { json in
-                Summary(id: self.document.id, size: self.document.size, summary: summary).writeFields(to: &json)
+                Summary(id: self.document.id, size: self.document.size, summary: summary)
+                    .writeFields(to: &json, hasAttachments: self.document.hasAttachments)
                 json.key("replyTo")
                 Summary.write(summary.replyTo, to: &json)
                 json.key("inReplyTo")
@@ -66,6 +76,47 @@ enum MessageJSON {
                         json.key("value")
                         json.string(header.value)
                     }
+                }
+                json.key("text")
+                self.writeBody(self.parameters.includesText ? body.text : nil, to: &json)
+                json.key("html")
+                self.writeBody(self.parameters.includesHTML ? body.html : nil, to: &json)
+                json.key("attachments")
+                json.array(body.attachments) { json, attachment in Attachment(attachment: attachment).write(to: &json) }
+            }
+        }
+
+        private func writeBody(_ text: String?, to json: inout JSONWriter) {
+            guard let text else { return json.null() }
+            TextExcerpt(text, maxBytes: self.parameters.maxBytes).write(to: &json)
+        }
+    }
+
+    /// One entry of a message's `attachments`; a forwarded message carries its summary in `message`.
+    struct Attachment: JSONWritable {
+        var attachment: MessageAttachment
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                json.key("id")
+                json.string(self.attachment.id)
+                json.key("filename")
+                json.string(self.attachment.filename)
+                json.key("contentType")
+                json.string(self.attachment.contentType)
+                json.key("size")
+                json.int(self.attachment.size)
+                json.key("contentId")
+                json.string(self.attachment.contentId)
+                json.key("disposition")
+                json.string(self.attachment.disposition == "attachment" ? "attachment" : "inline")
+                json.key("message")
+                if let embedded = self.attachment.message {
+                    json.object { json in
+                        Summary.writeHeaderFields(embedded, hasAttachments: embedded.hasAttachments, to: &json)
+                    }
+                } else {
+                    json.null()
                 }
             }
         }

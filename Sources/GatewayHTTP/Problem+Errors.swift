@@ -22,6 +22,21 @@ extension Problem {
         switch error {
         case .messageNotFound:
             self = .notFound("no message with this id in the mailbox")
+        case .attachmentNotFound:
+            self.init(
+                status: 404,
+                code: "attachment_not_found",
+                title: "Attachment not found",
+                detail: "attachment not found: the message has no attachment with this id"
+            )
+        case .spoolFailed:
+            self.init(
+                status: 503,
+                code: "spool_failed",
+                title: "Spool failed",
+                detail: "a large message could not be stored in a temporary file: \(error.systemDetail ?? "unknown")",
+                retryAfter: 10
+            )
         case .invalidCursor:
             self = .badRequest("cursor is not one this gateway issued")
         case .messageTooLarge(let limit):

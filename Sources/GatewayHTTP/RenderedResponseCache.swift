@@ -2,8 +2,9 @@ import Gateway
 import HTTPServer
 import Synchronization
 
-/// Finished answers for single messages (`/v1/messages/{id}` JSON and small `/raw` sources), so a
-/// warm GET is answered on the HTTP thread: no worker hop, no upstream session, no re-encoding.
+/// Finished answers for single messages (`/v1/messages/{id}` JSON, one entry per `textType`/`maxBytes`
+/// selection, and small `/raw` sources), so a warm GET is answered on the HTTP thread: no worker hop,
+/// no upstream session, no re-encoding.
 ///
 /// Sound because a message never changes under its UIDL (ARCHITECTURE.md, "Cache"); an entry is
 /// served only to the credentials that fetched it (constant-time fingerprint compare) and dropped
@@ -14,6 +15,8 @@ final class RenderedResponseCache: Sendable {
         var id: String
         /// `j` for the JSON document, `r` for the raw source.
         var kind: Character
+        /// Which representation of that kind: the JSON document's `MessageParameters.variant`; empty for raw.
+        var variant = ""
     }
 
     struct Entry {
@@ -64,11 +67,12 @@ final class RenderedResponseCache: Sendable {
         }
     }
 
-    /// Forgets both representations of a message (after DELETE).
+    /// Forgets every representation of a message (after DELETE). Scans all entries: deletions are rare
+    /// next to the warm GETs that a second index would slow down.
     func remove(user: String, id: String) {
         self.state.withLock { state in
-            for kind: Character in ["j", "r"] {
-                if let old = state.entries.removeValue(forKey: Key(user: user, id: id, kind: kind)) {
+            for key in state.entries.keys where key.user == user && key.id == id {
+                if let old = state.entries.removeValue(forKey: key) {
                     state.bytes -= old.body.count
                 }
             }

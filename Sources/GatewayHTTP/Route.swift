@@ -7,6 +7,7 @@ enum Route: Equatable {
     case message(id: String)
     case deleteMessage(id: String)
     case rawMessage(id: String)
+    case attachment(id: String, attachmentId: String)
     case health
     case ready
     case openAPI
@@ -31,6 +32,10 @@ enum Route: Equatable {
             return try only(.deleteMessage(id: id), allowed: ["GET", "HEAD", "DELETE"])
         case let parts where parts.count == 4 && parts[0] == "v1" && parts[1] == "messages" && parts[3] == "raw":
             return try only(.rawMessage(id: try Self.messageID(parts[2])))
+        case let parts
+        where parts.count == 5 && parts[0] == "v1" && parts[1] == "messages" && parts[3] == "attachments":
+            let id = try Self.messageID(parts[2])
+            return try only(.attachment(id: id, attachmentId: try Self.attachmentID(parts[4])))
         default:
             throw Problem.notFound("no such route: \(POP3StatusLine.printable(path.utf8))")
         }
@@ -40,6 +45,22 @@ enum Route: Equatable {
     static func messageID(_ segment: Substring) throws(Problem) -> String {
         guard let bytes = PercentEncoding.decode(segment), POP3Listing.isValidUID(bytes) else {
             throw Problem.badRequest("a message id is 1 to 70 printable ASCII characters (percent-encoded in the path)")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Percent-decodes a path segment and checks it is a part id as the MIME parser hands them out: 1–64
+    /// characters, numbers without leading zeros joined by dots (`2`, `2.1.3`). Anything else could never
+    /// name a part, so it is a 400 rather than a 404.
+    static func attachmentID(_ segment: Substring) throws(Problem) -> String {
+        let problem = Problem.badRequest(
+            "an attachment id is 1 to 64 characters of numbers without leading zeros, joined by dots (e.g. 2.1)"
+        )
+        guard let bytes = PercentEncoding.decode(segment), (1...64).contains(bytes.count) else { throw problem }
+        for number in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+            guard let first = number.first, first != UInt8(ascii: "0"),
+                number.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
+            else { throw problem }
         }
         return String(decoding: bytes, as: UTF8.self)
     }

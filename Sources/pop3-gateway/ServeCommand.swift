@@ -59,6 +59,15 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "MiB: larger uncached messages are streamed, not held in memory. [env: POP3GW_STREAMING_THRESHOLD]")
     var streamingThreshold: Int = Environment.int("POP3GW_STREAMING_THRESHOLD", default: 4)
 
+    @Option(
+        help: """
+            Directory where messages over the streaming threshold are spooled to be decoded (bodies, \
+            attachments); the files are nameless and vanish when closed. Default: TMPDIR, else /tmp. \
+            [env: POP3GW_SPOOL_DIR]
+            """
+    )
+    var spoolDir: String = Environment.string("POP3GW_SPOOL_DIR", default: "")
+
     @Option(help: "Seconds an HTTP connection may sit idle. [env: POP3GW_CONNECTION_TIMEOUT]")
     var connectionTimeout: Int = Environment.int("POP3GW_CONNECTION_TIMEOUT", default: 30)
 
@@ -118,6 +127,15 @@ struct ServeCommand: ParsableCommand {
         configuration.cache.diskBudget = self.cacheDisk << 20
         configuration.maxMessageSize = self.maxMessageSize << 20
         configuration.streamingThreshold = self.streamingThreshold << 20
+        configuration.spoolDirectory = self.spoolDir.isEmpty ? nil : self.spoolDir
+        do {
+            try SpooledMessage.checkDirectory(configuration.effectiveSpoolDirectory)
+        } catch {
+            throw ValidationError(
+                "cannot create temporary files in the spool directory \(configuration.effectiveSpoolDirectory): "
+                    + (error.systemDetail ?? "\(error)")
+            )
+        }
         let service = try MailboxService(connector: connector, configuration: configuration)
         MIMEParser.prepare()
         service.pool.startJanitor()

@@ -198,6 +198,57 @@ import Testing
         #expect(again.body == onDisk)
     }
 
+    /// A client that hangs up in the middle of an attachment streamed from a spooled message (big's 3.8 MB
+    /// blob) leaks no worker, no session and no spool file.
+    @Test func abandonedAttachmentDownloadLeaksNothing() throws {
+        let spool = try SpoolDirectory()
+        let gateway = try GatewayFixture { $0.spoolDirectory = spool.path }
+        let list = try gateway.request("/v1/messages", user: "big", password: "big-secret").json()
+        let messages = try #require(list["messages"] as? [[String: Any]])
+        let largest = try #require(messages.max { ($0["size"] as? Int ?? 0) < ($1["size"] as? Int ?? 0) })
+        let id = try #require(largest["id"] as? String)
+        #expect(try #require(largest["size"] as? Int) > 4 * 1024 * 1024)
+
+        // Read about 64 KiB of the response, then hang up with the rest unread (the kernel answers with RST).
+        let socket = try FaultHTTP.connectWithSmallReceiveBuffer(port: gateway.server.port)
+        let deadline = Deadline.after(.seconds(15))
+        try FaultHTTP.write(
+            FaultHTTP.head("/v1/messages/\(id)/attachments/2", user: "big", password: "big-secret"),
+            to: socket,
+            deadline: deadline
+        )
+        var received = 0
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while received < 64 * 1024 {
+            let count = try chunk.withUnsafeMutableBytes { try socket.read(into: $0, deadline: deadline) }
+            if count == 0 { break }
+            if received == 0 { #expect(String(decoding: chunk[..<min(count, 12)], as: UTF8.self) == "HTTP/1.1 200") }
+            received += count
+        }
+        // Mid-download: a worker streams from one spool file, while the session is already back in the pool.
+        #expect(spool.openFiles() == 1, "the download streams from one spool file")
+        #expect(gateway.workers.load.running == 1)
+        #expect(gateway.service.pool.statistics.borrowedSessions == 0, "the session is held while streaming")
+        socket.close()
+        #expect(received >= 64 * 1024)
+
+        let settled = FaultWait.until(timeout: .seconds(10)) {
+            let load = gateway.workers.load
+            let statistics = gateway.service.pool.statistics
+            return load.queued == 0 && load.running == 0 && statistics.borrowedSessions == 0
+                && statistics.waitingRequests == 0 && spool.openFiles() == 0
+        }
+        #expect(
+            settled,
+            "workers \(gateway.workers.load), pool \(gateway.service.pool.statistics), spool \(spool.openFiles())"
+        )
+        #expect(spool.entries.isEmpty)
+
+        let again = try gateway.request("/v1/messages/\(id)/attachments/2", user: "big", password: "big-secret")
+        #expect(again.status == 200)
+        #expect(again.body.count == 3_800_000)
+    }
+
     /// With maxSessions 1 and maxWaiting 0, a request while the one session is busy gets 503 gateway_busy at once.
     @Test func fullPoolAnswers503AtOnce() throws {
         let gate = FaultGate()
