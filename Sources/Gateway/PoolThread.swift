@@ -30,13 +30,16 @@ final class PoolThread: @unchecked Sendable {
                 body()
             }
         ).toOpaque()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        if let stackSize { pthread_attr_setstacksize(&attributes, max(stackSize, Int(PTHREAD_STACK_MIN))) }
+        let attributes = UnsafeMutablePointer<pthread_attr_t>.allocate(capacity: 1)
+        pthread_attr_init(attributes)
+        defer {
+            pthread_attr_destroy(attributes)
+            attributes.deallocate()
+        }
+        if let stackSize { pthread_attr_setstacksize(attributes, max(stackSize, Int(PTHREAD_STACK_MIN))) }
         let result = pthread_create(
             &self.handle,
-            &attributes,
+            attributes,
             { context in
                 guard let context else { return nil }
                 let start = Unmanaged<Start>.fromOpaque(context).takeRetainedValue()
