@@ -98,6 +98,12 @@ let package = Package(
             path: "bench/mime-bench",
             swiftSettings: swiftSettings
         ),
+        // Helpers more than one test target uses; not part of the product.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "POP3Tests",
             dependencies: ["POP3"],
@@ -110,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MIMETests",
-            dependencies: ["MIME"],
+            dependencies: ["MIME", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -120,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayHTTPTests",
-            dependencies: ["GatewayHTTP", "Gateway", "HTTPServer", "POP3", "POP3Client"],
+            dependencies: ["GatewayHTTP", "Gateway", "HTTPServer", "POP3", "POP3Client", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

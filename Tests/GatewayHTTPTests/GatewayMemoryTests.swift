@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import POP3Client
@@ -193,7 +194,7 @@ struct StreamingClient {
             status: response.status,
             headers: response.headers,
             byteCount: byteCount,
-            sha256: digest.finalizeHex()
+            sha256: digest.finalize()
         )
     }
 }

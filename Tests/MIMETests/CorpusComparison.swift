@@ -1,4 +1,5 @@
 import MIME
+import TestSupport
 import Testing
 
 /// Compares one parse of a corpus message with its expectation, key by key, and collects every difference

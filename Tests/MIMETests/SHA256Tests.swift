@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// The test vectors of FIPS 180-2 appendix B and the NIST examples: the empty message, "abc", the 448-bit

@@ -3,7 +3,7 @@
 ///
 /// Written for a debug build: the 20 MiB attachment is hashed in an unoptimised test binary, so the
 /// compression works on raw pointers and keeps its working state in locals.
-struct SHA256 {
+public struct SHA256 {
     /// The first 32 bits of the fractional parts of the cube roots of the first 64 primes.
     private static let roundConstants: [UInt32] = [
         0x428A_2F98, 0x7137_4491, 0xB5C0_FBCF, 0xE9B5_DBA5, 0x3956_C25B, 0x59F1_11F1, 0x923F_82A4, 0xAB1C_5ED5,
@@ -25,20 +25,22 @@ struct SHA256 {
     /// The message schedule, reused for every block.
     private var schedule = [UInt32](repeating: 0, count: 64)
     /// Bytes hashed so far.
-    private(set) var count = 0
+    public private(set) var count = 0
+
+    public init() {}
 
     /// The digest of `bytes`, as lower-case hex.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
         var hash = SHA256()
         hash.update(Array(bytes))
         return hash.finalize()
     }
 
-    mutating func update(_ bytes: [UInt8]) {
+    public mutating func update(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { self.update($0) }
     }
 
-    mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         self.count += bytes.count
         var index = 0
         if !self.pending.isEmpty {
@@ -59,7 +61,7 @@ struct SHA256 {
     }
 
     /// Pads, hashes the last block(s) and returns the digest as lower-case hex; the value is spent after this.
-    mutating func finalize() -> String {
+    public mutating func finalize() -> String {
         let bitLength = UInt64(self.count) &* 8
         var tail = self.pending
         tail.append(0x80)
