@@ -9,13 +9,15 @@ Per file:
   {"file": FILE,
    "text": msg.get_body(("plain",)).get_content() or null,
    "html": msg.get_body(("html",)).get_content() or null,
-   "attachments": [{"filename", "contentType", "size"} for each part of msg.iter_attachments()],
+   "attachments": [{"id", "filename", "contentType", "size"} for each part of msg.iter_attachments()],
    "errors": {...}}                      (only when something raised)
 
 Line endings of text and html are normalised to "\\n". "size" is the length of the decoded
 bytes (get_payload(decode=True)), null when Python has none (multipart and message/rfc822
-parts). When get_content() raises (e.g. LookupError for an unknown charset) the field is null
-and the exception is reported under "errors". This is the reference view that the gateway's
+parts). "id" is the part's MIME part number as the gateway numbers parts: iter_attachments()
+yields only children of the top-level multipart, so it is the child's position, from 1. When
+get_content() raises (e.g. LookupError for an unknown charset) the field is null and the
+exception is reported under "errors". This is the reference view that the gateway's
 expected JSON is compared with; the differences are documented in README.md.
 """
 
@@ -47,9 +49,16 @@ def view(path: str) -> dict:
             result[key] = None
             errors[key] = "%s: %s" % (type(error).__name__, error)
     attachments = []
+    children = message.get_payload() if message.is_multipart() else []
     try:
         for index, part in enumerate(message.iter_attachments()):
-            entry = {"filename": None, "contentType": part.get_content_type(), "size": None}
+            position = next((number for number, child in enumerate(children, start=1) if child is part), None)
+            entry = {
+                "id": None if position is None else str(position),
+                "filename": None,
+                "contentType": part.get_content_type(),
+                "size": None,
+            }
             try:
                 entry["filename"] = part.get_filename()
             except Exception as error:  # noqa: BLE001

@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import TestSupport
 import Testing
 
 /// The corpus is all there: the README's 58 messages, each with its expectation.
@@ -62,10 +63,7 @@ func corpusMessageFromAFileMatchesInMemory(file: String) throws {
 /// The committed corpus is exactly what `make-corpus.py` generates (`--check` exits 0). python3 is a test
 /// dependency (`scripts/install-deps.sh --test`), so its absence is a failure, not a skip.
 @Test func corpusMatchesItsGenerator() throws {
-    try #require(
-        Python3.isAvailable,
-        "python3 is not on PATH; scripts/install-deps.sh --test installs it, and this test needs it"
-    )
+    try Python3.requireAvailable()
     let run = try Python3.output([Corpus.generator.path, "--check"])
     #expect(run.status == 0, "make-corpus.py --check exited \(run.status):\n\(run.output)")
 }

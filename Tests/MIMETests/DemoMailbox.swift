@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Alice's demo mailbox as `scripts/make-test-mail.py --demo` writes it, in a fresh temporary directory.
 struct DemoMailbox {
@@ -18,8 +19,18 @@ struct DemoMailbox {
     let fileNames: [String]
     private let root: URL
 
+    /// Throws, with the reason, unless python3 is on the PATH and the generator script is in the checkout:
+    /// the demo mailbox tests need both, so they fail without them rather than skip.
+    static func requirePrerequisites() throws {
+        try Python3.requireAvailable()
+        guard FileManager.default.fileExists(atPath: self.script.path) else {
+            throw DemoMailboxError(description: "\(self.script.path) is missing; the demo mailbox tests need it")
+        }
+    }
+
     /// Writes the mailbox; remove it with `remove()`.
     static func write() throws -> DemoMailbox {
+        try self.requirePrerequisites()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mime-demo-\(UUID().uuidString)")
         let maildir = root.appendingPathComponent("Maildir")
         _ = try Python3.run([self.script.path, "--demo", maildir.path, "--quiet"])

@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import TestSupport
 import Testing
 
 /// The corpus's large message (`make-corpus.py --large`: a 20 MiB base64 attachment, a 28.7 MB message)

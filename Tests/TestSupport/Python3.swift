@@ -1,17 +1,25 @@
-import Foundation
+public import Foundation
 
-/// Runs the machine's `python3`, for the test helpers that compare with Python's `email` package.
-enum Python3 {
+/// Runs the machine's `python3`, for the tests that compare with Python's `email` package or run the
+/// repository's generators. python3 is a test dependency (`scripts/install-deps.sh --test` installs it), so
+/// these throw `Python3Missing` when it is not on the PATH: a failure with the reason, never a skip.
+public enum Python3 {
     /// Whether a `python3` is on the PATH.
-    static var isAvailable: Bool {
+    public static var isAvailable: Bool {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").contains {
             FileManager.default.isExecutableFile(atPath: "\($0)/python3")
         }
     }
 
+    /// Throws `Python3Missing` unless a `python3` is on the PATH.
+    public static func requireAvailable() throws {
+        guard self.isAvailable else { throw Python3Missing() }
+    }
+
     /// Runs `python3 arguments...` and returns its standard output; throws when it exits non-zero.
-    static func run(_ arguments: [String]) throws -> Data {
+    public static func run(_ arguments: [String]) throws -> Data {
+        try self.requireAvailable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
@@ -31,7 +39,8 @@ enum Python3 {
 extension Python3 {
     /// Runs `python3 arguments...` and returns its exit status with its standard output and standard
     /// error interleaved, for a test that shows what went wrong when it fails.
-    static func output(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    public static func output(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try self.requireAvailable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
