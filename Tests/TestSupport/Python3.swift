@@ -19,20 +19,27 @@ public enum Python3 {
 
     /// Runs `python3 arguments...` and returns its standard output; throws when it exits non-zero.
     public static func run(_ arguments: [String]) throws -> Data {
+        let (status, data) = try self.launch(arguments, errorsToo: false)
+        guard status == 0 else {
+            throw Python3Failure(arguments: arguments, status: status)
+        }
+        return data
+    }
+
+    /// Runs python3 and collects its standard output (and standard error with `errorsToo`).
+    private static func launch(_ arguments: [String], errorsToo: Bool) throws -> (status: Int32, output: Data) {
         try self.requireAvailable()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
         let output = Pipe()
         process.standardOutput = output
+        if errorsToo { process.standardError = output }
         try process.run()
         // Read before waiting: a child that fills the pipe would otherwise never exit.
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Python3Failure(arguments: arguments, status: process.terminationStatus)
-        }
-        return data
+        return (process.terminationStatus, data)
     }
 }
 
@@ -40,17 +47,7 @@ extension Python3 {
     /// Runs `python3 arguments...` and returns its exit status with its standard output and standard
     /// error interleaved, for a test that shows what went wrong when it fails.
     public static func output(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        try self.requireAvailable()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        // Read before waiting: a child that fills the pipe would otherwise never exit.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let (status, data) = try self.launch(arguments, errorsToo: true)
+        return (status, String(decoding: data, as: UTF8.self))
     }
 }
