@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Given to a streaming producer to send the body.
 ///
 /// `write` copies into a bounded buffer (`HTTPServerConfiguration.streamBufferBytes`) and blocks the
@@ -7,6 +9,7 @@
 /// throwing, so the producer stops promptly and never hangs.
 public final class HTTPBodyWriter: Sendable {
     let stream: BodyStream
+    private let written = Atomic<Int>(0)
 
     init(stream: BodyStream) {
         self.stream = stream
@@ -14,6 +17,7 @@ public final class HTTPBodyWriter: Sendable {
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(ClientGone) {
         try self.stream.write(bytes)
+        self.written.add(bytes.count, ordering: .relaxed)
     }
 
     public func write(_ bytes: [UInt8]) throws(ClientGone) {
@@ -22,6 +26,13 @@ public final class HTTPBodyWriter: Sendable {
             Result { () throws(ClientGone) in try self.stream.write(buffer) }
         }
         try result.get()
+        self.written.add(bytes.count, ordering: .relaxed)
+    }
+
+    /// Body bytes accepted so far (handed to the connection's buffer, not necessarily sent yet), for
+    /// access logs.
+    public var bytesWritten: Int {
+        self.written.load(ordering: .relaxed)
     }
 
     /// How often a write had to wait for the client (tests check that backpressure happened).

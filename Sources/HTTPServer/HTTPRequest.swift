@@ -14,14 +14,18 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// The client's IP address as text, e.g. `127.0.0.1` or `::1`.
     public var remoteAddress: String
+    /// The request's id, sent back as `X-Request-Id` on its answer: the caller's `X-Request-Id` when it is
+    /// 1 to 128 characters of visible ASCII, else 32 random hex digits.
+    public var id: String
 
-    /// Derives `path` and `query` from `target`.
+    /// Derives `path` and `query` from `target`; `id` from its `X-Request-Id` header when none is given.
     public init(
         method: String,
         target: String,
         headers: HTTPHeaders = HTTPHeaders(),
         body: [UInt8] = [],
-        remoteAddress: String = ""
+        remoteAddress: String = "",
+        id: String? = nil
     ) {
         self.method = method
         self.target = target
@@ -35,6 +39,7 @@ public struct HTTPRequest: Sendable {
         self.headers = headers
         self.body = body
         self.remoteAddress = remoteAddress
+        self.id = id ?? RequestID.make(from: headers[RequestID.headerName])
     }
 
     /// The first value of query parameter `name`, decoded.

@@ -88,6 +88,7 @@ enum MHDCallbacks {
             request.method = method.map { String(cString: $0) } ?? ""
             request.headers = Self.requestHeaders(connection)
             request.remoteAddress = pop3gw_MHD_connection_client_address(connection).map(SocketAddress.text(of:)) ?? ""
+            request.requestID = RequestID.make(from: request.headers[RequestID.headerName])
             let limit = daemon.configuration.maxBodyBytes
             if let declared = request.headers["Content-Length"].flatMap({ Int($0) }), declared > limit {
                 // Answered before the body arrives: MHD then discards it and closes the connection, and
@@ -120,7 +121,8 @@ enum MHDCallbacks {
                         target: request.target,
                         headers: request.headers,
                         body: request.body,
-                        remoteAddress: request.remoteAddress
+                        remoteAddress: request.remoteAddress,
+                        id: request.requestID
                     )
                     request.body = []
                     request.exchange.handlerWillRun()
@@ -156,7 +158,7 @@ enum MHDCallbacks {
     ) -> MHD_Result {
         switch request.exchange.takeResponseOrSuspend(connection) {
         case .queue(let response):
-            return Self.queue(response, daemon: daemon, connection: connection)
+            return Self.queue(response, requestID: request.requestID, daemon: daemon, connection: connection)
         case .wait:
             return .YES
         case .close:
@@ -164,9 +166,11 @@ enum MHDCallbacks {
         }
     }
 
-    /// Builds the MHD response and queues it; MHD_NO (close the connection) if MHD refuses.
+    /// Builds the MHD response and queues it; MHD_NO (close the connection) if MHD refuses. Adds
+    /// `X-Request-Id` unless the application set it.
     private static func queue(
         _ prepared: PreparedResponse,
+        requestID: String,
         daemon: DaemonContext,
         connection: OpaquePointer
     ) -> MHD_Result {
@@ -202,6 +206,9 @@ enum MHDCallbacks {
         for (name, value) in prepared.headers where Self.isSendable(name: name, value: value) {
             // MHD refuses some fields (its own Content-Length, malformed ones): those are dropped.
             _ = MHD_add_response_header(response, name, value)
+        }
+        if !requestID.isEmpty && !prepared.headers.contains(RequestID.headerName) {
+            _ = MHD_add_response_header(response, RequestID.headerName, requestID)
         }
         if daemon.isStopping {
             // Drains keep-alive connections while the daemon stops.

@@ -21,6 +21,8 @@ final class RequestContext {
     var method = ""
     var headers = HTTPHeaders()
     var remoteAddress = ""
+    /// Set with the header fields; every answer carries it as `X-Request-Id`.
+    var requestID = ""
     var body: [UInt8] = []
     /// The body went over the limit: what arrived was dropped and the answer will be 413.
     var bodyTooLarge = false

@@ -1,0 +1,33 @@
+/// The `X-Request-Id` of a request: the caller's when it is safe to echo and log, else a new one.
+///
+/// The server gives every request one (`HTTPRequest.id`) as soon as its header fields are in, and sends
+/// it back on every answer, the ones the server makes itself (413, 503 while stopping) included.
+enum RequestID {
+    static let headerName = "X-Request-Id"
+
+    /// The caller's id if it is 1 to 128 characters of visible ASCII (0x21–0x7E: no space, no control
+    /// character, nothing that could break a header or a log line), else a fresh one.
+    static func make(from header: String?) -> String {
+        if let header, self.isAcceptable(header) { return header }
+        return self.generate()
+    }
+
+    static func isAcceptable(_ value: String) -> Bool {
+        let bytes = value.utf8
+        return (1...128).contains(bytes.count) && bytes.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+
+    /// 16 random bytes (the system generator: getrandom(2)) as 32 lower-case hex digits.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(32)
+        for word in [generator.next() as UInt64, generator.next() as UInt64] {
+            for shift in stride(from: 60, through: 0, by: -4) {
+                text.append(digits[Int((word >> UInt64(shift)) & 0xF)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
