@@ -19,7 +19,10 @@ let package = Package(
         .executable(name: "pop3-gateway", targets: ["pop3-gateway"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
     ],
     targets: [
         .systemLibrary(
@@ -63,7 +66,17 @@ let package = Package(
         ),
         .target(
             name: "GatewayHTTP",
-            dependencies: ["Gateway", "HTTPServer", "POP3", "MIME"],
+            dependencies: [
+                "Gateway",
+                "HTTPServer",
+                "POP3",
+                "POP3Client",
+                "MIME",
+                .product(name: "Logging", package: "swift-log"),
+                // CoreMetrics only: the `Metrics` product would bring in Foundation.
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             // A link to the top-level openapi.yaml, compiled in so that /openapi.yaml serves the contract itself.
             resources: [.embedInCode("openapi.yaml")],
             swiftSettings: swiftSettings
@@ -78,6 +91,7 @@ let package = Package(
                 "HTTPServer",
                 "MIME",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings,
             // Full RELRO (Debian's hardening): every symbol is bound at start-up, so the GOT can be made
@@ -126,7 +140,16 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayHTTPTests",
-            dependencies: ["GatewayHTTP", "Gateway", "HTTPServer", "POP3", "POP3Client", "TestSupport"],
+            dependencies: [
+                "GatewayHTTP",
+                "Gateway",
+                "HTTPServer",
+                "POP3",
+                "POP3Client",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

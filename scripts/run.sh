@@ -54,6 +54,7 @@ Try, in another terminal:
   curl -D - -o photos.zip -u alice:alice-secret http://$listen/v1/messages/\$id/attachments/2
   curl -i -u alice:wrong http://$listen/v1/mailbox
   curl http://$listen/openapi.yaml
+  curl http://$listen/metrics
 
 Ctrl-C stops the gateway and the demo Dovecot.
 TEXT

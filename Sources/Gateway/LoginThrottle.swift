@@ -58,6 +58,11 @@ public final class LoginThrottle: Sendable {
         let now = self.clock.now()
         self.records.withLock { records in
             var record = records[key] ?? Record(failures: 0, lastFailure: now, blockedUntil: now)
+            // Failures that long ago are forgotten, whether or not pruning has dropped them yet: a user's
+            // typo of last week must not make today's one wait.
+            if now - record.lastFailure >= self.configuration.forgetAfter {
+                record.failures = 0
+            }
             record.failures += 1
             record.lastFailure = now
             let excess = record.failures - self.configuration.freeFailures

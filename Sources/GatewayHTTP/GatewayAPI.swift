@@ -1,33 +1,49 @@
 public import Gateway
 public import HTTPServer
+public import Logging
 import POP3
 
 /// Routes HTTP requests to the mailbox use cases (openapi.yaml is the contract).
 ///
 /// `handle` runs on a libmicrohttpd thread, which must never block: it answers what needs no
-/// upstream (routing errors, 401 without credentials, health, the spec) at once, and hands the
-/// rest to the worker pool. A full worker queue is an immediate 503.
+/// upstream (routing errors, 401 without credentials, the failed-login slowdown's 429, CORS
+/// preflights, health, metrics, the spec) at once, and hands the rest to the worker pool. A full
+/// worker queue is an immediate 503. Every answer carries the request's `X-Request-Id`, is counted in
+/// the metrics and logged once (see `APIRequest`).
 public final class GatewayAPI: Sendable {
     private let service: MailboxService
     private let workers: WorkerPool
     private let ready: @Sendable () -> Problem?
     private let openAPIDocument: [UInt8]
     private let rendered: RenderedResponseCache
+    private let loginThrottle: LoginThrottle
+    private let context: APIRequestContext
 
     /// - Parameters:
     ///   - renderedCacheBudget: bytes of finished single-message answers kept for warm GETs.
+    ///   - metrics: where requests are counted; its `pop3CommandObserver` belongs in the connector's
+    ///     client configuration.
+    ///   - logger: gets one access line per request and the notable events; never a credential.
+    ///   - cors: which browser origins may call the API.
+    ///   - loginThrottle: slows down failed logins per (user, client address).
     ///   - readiness: probes the upstream; nil when it answers, else why not.
     public init(
         service: MailboxService,
         workers: WorkerPool,
         openAPIDocument: [UInt8],
         renderedCacheBudget: Int = 16 << 20,
+        metrics: GatewayMetrics = GatewayMetrics(),
+        logger: Logger = Logger(label: "pop3-gateway", factory: { _ in SwiftLogNoOpLogHandler() }),
+        cors: CORSPolicy = CORSPolicy(),
+        loginThrottle: LoginThrottle = LoginThrottle(),
         readiness: @escaping @Sendable () -> String?
     ) {
         self.rendered = RenderedResponseCache(budget: renderedCacheBudget)
         self.service = service
         self.workers = workers
         self.openAPIDocument = openAPIDocument
+        self.loginThrottle = loginThrottle
+        self.context = APIRequestContext(metrics: metrics, logger: logger, cors: cors)
         self.ready = {
             readiness().map {
                 Problem(status: 503, code: "upstream_unreachable", title: "Upstream unreachable", detail: $0)
@@ -36,21 +52,34 @@ public final class GatewayAPI: Sendable {
     }
 
     public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        let segments = RoutePattern.segments(of: request.path)
+        let pattern = RoutePattern(segments: segments)
+        let exchange = APIRequest(request, pattern: pattern, responder: responder, context: self.context)
+        exchange.log(.debug, "request received", ["method": .string(request.method), "path": .string(request.path)])
+        if request.method == "OPTIONS", let pattern, request.headers.contains("Origin") {
+            let (response, problem) = self.context.cors.preflight(
+                allowedOrigin: exchange.allowedOrigin,
+                pattern: pattern
+            )
+            return exchange.respond(response, problem: problem, preflight: true)
+        }
         let route: Route
         do {
-            route = try Route.match(method: request.method, path: request.path)
+            route = try Route.match(method: request.method, path: request.path, segments: segments, pattern: pattern)
         } catch {
-            return responder.respond(error.response)
+            return exchange.respond(error.response, problem: error)
         }
         switch route {
         case .health:
-            return responder.respond(Self.json(MessageJSON.Status(status: "ok")))
+            return exchange.respond(Self.json(MessageJSON.Status(status: "ok")))
+        case .metrics:
+            return exchange.respond(self.metricsResponse())
         case .openAPI:
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: "application/yaml")
-            return responder.respond(HTTPResponse(status: 200, headers: headers, body: .bytes(self.openAPIDocument)))
+            return exchange.respond(HTTPResponse(status: 200, headers: headers, body: .bytes(self.openAPIDocument)))
         case .ready:
-            return self.dispatch(responder) {
+            return self.dispatch(exchange) {
                 if let problem = self.ready() { throw problem }
                 return Self.json(MessageJSON.Status(status: "ready"))
             }
@@ -59,13 +88,65 @@ public final class GatewayAPI: Sendable {
             do {
                 credentials = try BasicAuthorization.credentials(from: request.headers["Authorization"])
             } catch {
-                return responder.respond(error.response)
+                return exchange.respond(error.response, problem: error)
+            }
+            // Before anything that could tell a right password from a wrong one: the upstream, a pooled
+            // session, or the rendered cache (which answers only the credentials that filled it).
+            let throttleKey = LoginThrottle.Key(user: credentials.user, client: request.remoteAddress)
+            if let wait = self.loginThrottle.retryAfter(throttleKey) {
+                let problem = Problem.tooManyFailedLogins(retryAfter: Self.wholeSecondsRoundedUp(wait))
+                self.context.metrics.recordThrottled()
+                exchange.log(.notice, "login throttled", ["retry_after_s": .stringConvertible(problem.retryAfter ?? 0)])
+                return exchange.respond(problem.response, problem: problem)
             }
             if let response = self.renderedResponse(route, request, credentials) {
-                return responder.respond(response)
+                self.loginThrottle.recordSuccess(throttleKey)
+                exchange.log(.debug, "answered from the rendered cache")
+                return exchange.respond(response)
             }
-            self.dispatch(responder) { try self.respond(to: route, request, credentials) }
+            self.dispatch(exchange) {
+                try self.countingLogins(throttleKey, exchange) { try self.respond(to: route, request, credentials) }
+            }
         }
+    }
+
+    /// Runs `work` and tells the login throttle how the upstream judged the credentials: a refused login
+    /// is a failure, an answer a success; any other error says nothing about the password.
+    private func countingLogins(
+        _ key: LoginThrottle.Key,
+        _ exchange: APIRequest,
+        _ work: () throws -> HTTPResponse
+    ) throws -> HTTPResponse {
+        do {
+            let response = try work()
+            self.loginThrottle.recordSuccess(key)
+            return response
+        } catch let error as POP3Error where error.code == .authenticationFailed {
+            self.loginThrottle.recordFailure(key)
+            // The server's text is not logged: nothing it could echo of the login belongs in a log.
+            exchange.log(.notice, "upstream login failed", ["route": .string(exchange.pattern?.template ?? "")])
+            throw error
+        }
+    }
+
+    /// `GET /metrics`: the Prometheus text format, with the pool, cache and workers read now.
+    private func metricsResponse() -> HTTPResponse {
+        let body = self.context.metrics.render(
+            pool: self.service.pool.statistics,
+            cache: self.service.cache.statistics,
+            workers: self.workers.load,
+            throttledKeys: self.loginThrottle.trackedKeys
+        )
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
+        headers.add(name: "Cache-Control", value: "no-store")
+        return HTTPResponse(status: 200, headers: headers, body: .bytes(body))
+    }
+
+    /// A `Retry-After` value: whole seconds, rounded up, at least 1.
+    static func wholeSecondsRoundedUp(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
     }
 
     /// A warm GET of one message answered from the rendered cache, on this (HTTP) thread.
@@ -94,18 +175,19 @@ public final class GatewayAPI: Sendable {
     }
 
     /// Runs `work` on a worker thread and answers with its response or its error's problem.
-    private func dispatch(_ responder: HTTPResponder, _ work: @escaping @Sendable () throws -> HTTPResponse) {
+    private func dispatch(_ exchange: APIRequest, _ work: @escaping @Sendable () throws -> HTTPResponse) {
         let accepted = self.workers.submit {
-            let response: HTTPResponse
             do {
-                response = try work()
+                exchange.respond(try work())
             } catch {
-                response = Problem(error).response
+                let problem = Problem(error)
+                exchange.respond(problem.response, problem: problem)
             }
-            responder.respond(response)
         }
         if !accepted {
-            responder.respond(Problem(SessionPoolError.poolExhausted).response)
+            let problem = Problem(SessionPoolError.poolExhausted)
+            exchange.log(.warning, "worker queue full")
+            exchange.respond(problem.response, problem: problem)
         }
     }
 
@@ -187,8 +269,8 @@ public final class GatewayAPI: Sendable {
             try self.service.delete(credentials, id: id)
             self.rendered.remove(user: credentials.user, id: id)
             return HTTPResponse(status: 204)
-        case .health, .ready, .openAPI:
-            preconditionFailure("answered on the server thread")
+        case .health, .ready, .metrics, .openAPI:
+            preconditionFailure("answered without credentials")
         }
     }
 

@@ -48,6 +48,17 @@ extension Problem {
         Problem(status: 404, code: "not_found", title: "Not found", detail: detail)
     }
 
+    /// The failed-login slowdown: too many wrong passwords for this user from this address.
+    static func tooManyFailedLogins(retryAfter seconds: Int) -> Problem {
+        Problem(
+            status: 429,
+            code: "too_many_failed_logins",
+            title: "Too many failed logins",
+            detail: "too many failed logins for this user from this address; retry after \(seconds) s",
+            retryAfter: seconds
+        )
+    }
+
     static func methodNotAllowed(_ allowed: [String]) -> Problem {
         Problem(
             status: 405,

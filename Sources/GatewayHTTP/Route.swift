@@ -10,35 +10,44 @@ enum Route: Equatable {
     case attachment(id: String, attachmentId: String)
     case health
     case ready
+    case metrics
     case openAPI
 
-    /// The route for a request, or a 404/405/400 problem.
+    /// The route for a request, or a 404/405/400 problem. A malformed id is 400 whatever the method.
     static func match(method: String, path: String) throws(Problem) -> Route {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        let get = method == "GET" || method == "HEAD"
-        func only(_ route: Route, allowed: [String] = ["GET", "HEAD"]) throws(Problem) -> Route {
-            guard allowed.contains(method) else { throw Problem.methodNotAllowed(allowed) }
-            return route
-        }
-        switch Array(segments) {
-        case ["healthz"]: return try only(.health)
-        case ["readyz"]: return try only(.ready)
-        case ["openapi.yaml"]: return try only(.openAPI)
-        case ["v1", "mailbox"]: return try only(.mailbox)
-        case ["v1", "messages"]: return try only(.listMessages)
-        case let parts where parts.count == 3 && parts[0] == "v1" && parts[1] == "messages":
-            let id = try Self.messageID(parts[2])
-            if get { return .message(id: id) }
-            return try only(.deleteMessage(id: id), allowed: ["GET", "HEAD", "DELETE"])
-        case let parts where parts.count == 4 && parts[0] == "v1" && parts[1] == "messages" && parts[3] == "raw":
-            return try only(.rawMessage(id: try Self.messageID(parts[2])))
-        case let parts
-        where parts.count == 5 && parts[0] == "v1" && parts[1] == "messages" && parts[3] == "attachments":
-            let id = try Self.messageID(parts[2])
-            return try only(.attachment(id: id, attachmentId: try Self.attachmentID(parts[4])))
-        default:
+        let segments = RoutePattern.segments(of: path)
+        return try self.match(method: method, path: path, segments: segments, pattern: RoutePattern(segments: segments))
+    }
+
+    /// `match(method:path:)` with the path already split and its pattern (nil: none) already found.
+    static func match(
+        method: String,
+        path: String,
+        segments: [Substring],
+        pattern: RoutePattern?
+    ) throws(Problem) -> Route {
+        guard let pattern else {
             throw Problem.notFound("no such route: \(POP3StatusLine.printable(path.utf8))")
         }
+        let route: Route
+        switch pattern {
+        case .health: route = .health
+        case .ready: route = .ready
+        case .metrics: route = .metrics
+        case .openAPI: route = .openAPI
+        case .mailbox: route = .mailbox
+        case .listMessages: route = .listMessages
+        case .message:
+            let id = try Self.messageID(segments[2])
+            route = method == "DELETE" ? .deleteMessage(id: id) : .message(id: id)
+        case .rawMessage:
+            route = .rawMessage(id: try Self.messageID(segments[2]))
+        case .attachment:
+            let id = try Self.messageID(segments[2])
+            route = .attachment(id: id, attachmentId: try Self.attachmentID(segments[4]))
+        }
+        guard pattern.methods.contains(method) else { throw Problem.methodNotAllowed(pattern.methods) }
+        return route
     }
 
     /// Percent-decodes a path segment and checks it is a UIDL: 1–70 characters in 0x21–0x7E (RFC 1939 §7).

@@ -174,8 +174,12 @@ public final class POP3Client {
     public func retrieve(_ number: Int, into sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let command = POP3Command.retr(number)
         let deadline = self.commandDeadline()
+        let started = self.observationStart()
         let status = try self.roundTrip(command, deadline: deadline)
-        guard status.isOK else { throw Self.commandError(command, status) }
+        guard status.isOK else {
+            self.observe(command, since: started)
+            throw Self.commandError(command, status)
+        }
         var chunk: [UInt8] = []
         chunk.reserveCapacity(64 * 1024)
         do {
@@ -187,6 +191,8 @@ public final class POP3Client {
                 try self.receive(deadline: deadline)
             }
             try chunk.withUnsafeBytes(sink)
+            // The time includes the sink's (the caller taking the bytes), as a streamed RETR is paced by both.
+            self.observe(command, since: started)
         } catch {
             // A transport or decoder fault has ended the session already (abort keeps the first fault); a sink
             // error of any type leaves the rest of the answer unread, so the session ends here too.
@@ -225,8 +231,10 @@ public final class POP3Client {
             return
         }
         let result: POP3SessionStateMachine.Action
+        let started = self.observationStart()
         do {
             result = self.machine.quitResponseReceived(try self.roundTrip(command, deadline: self.commandDeadline()))
+            self.observe(command, since: started)
         } catch  where error.code == .connectionClosed {
             // Hanging up instead of answering QUIT is harmless only when nothing was to be deleted.
             result = self.machine.connectionClosed()
@@ -253,6 +261,7 @@ public final class POP3Client {
                 // Bytes the server sent before being asked mean the stream is out of sync (checklist 7).
                 try self.expectNothingBuffered(before: command)
                 let status: POP3StatusLine
+                let started = self.observationStart()
                 do {
                     status = try self.roundTrip(command, deadline: deadline)
                 } catch  where error.code == .connectionClosed {
@@ -260,6 +269,7 @@ public final class POP3Client {
                     continue
                 }
                 action = try self.feed(status, answering: command, deadline: deadline)
+                self.observe(command, since: started)
             case .startTLS:
                 // Anything buffered now arrived in plaintext and could have been injected (CVE-2021-22947).
                 guard self.decoder.bufferedByteCount == 0 else {
@@ -314,17 +324,24 @@ public final class POP3Client {
     // MARK: - Plumbing
 
     private func simpleCommand(_ command: POP3Command) throws(POP3Error) -> POP3StatusLine {
+        let started = self.observationStart()
         let status = try self.roundTrip(command, deadline: self.commandDeadline())
+        self.observe(command, since: started)
         guard status.isOK else { throw Self.commandError(command, status) }
         return status
     }
 
     private func multiLineCommand(_ command: POP3Command) throws(POP3Error) -> [UInt8] {
         let deadline = self.commandDeadline()
+        let started = self.observationStart()
         let status = try self.roundTrip(command, deadline: deadline)
-        guard status.isOK else { throw Self.commandError(command, status) }
+        guard status.isOK else {
+            self.observe(command, since: started)
+            throw Self.commandError(command, status)
+        }
         var body: [UInt8] = []
         try self.readBody(into: &body, deadline: deadline)
+        self.observe(command, since: started)
         return body
     }
 
@@ -342,6 +359,7 @@ public final class POP3Client {
         let window = self.isPipelining ? max(1, self.configuration.pipelineWindow) : 1
         var sent = 0
         var body: [UInt8] = []
+        var started = self.observationStart()
         for index in commands.indices {
             let deadline = self.commandDeadline()
             if sent == index || (sent - index <= window / 2 && sent < commands.count) {
@@ -357,6 +375,9 @@ public final class POP3Client {
             body.removeAll(keepingCapacity: true)
             if status.isOK && command.hasMultiLineResponse {
                 try self.readBody(into: &body, deadline: deadline)
+            }
+            if let start = started {
+                started = self.observe(command, since: start)
             }
             do {
                 try handle(index, status, body)
@@ -466,6 +487,21 @@ public final class POP3Client {
     }
 
     private func commandDeadline() -> Deadline { Deadline.after(self.configuration.commandTimeout) }
+
+    /// The clock reading a command's time starts from; nil (and no clock read) without an observer.
+    private func observationStart() -> Int64? {
+        self.configuration.commandObserver == nil ? nil : Deadline.now.uptimeNanoseconds
+    }
+
+    /// Reports the command's time since `start` to the observer; returns the time now, where the next
+    /// command of a batch starts from.
+    @discardableResult
+    private func observe(_ command: POP3Command, since start: Int64?) -> Int64? {
+        guard let start, let observer = self.configuration.commandObserver else { return nil }
+        let now = Deadline.now.uptimeNanoseconds
+        observer(command.keyword, .nanoseconds(now - start))
+        return now
+    }
 
     private func checkUsable() throws(POP3Error) {
         if let fault = self.fault { throw fault }

@@ -21,6 +21,11 @@ public struct POP3ClientConfiguration: Sendable {
     public var pipelineWindow = 64
     /// Caps on status lines and on one response (and so on one message).
     public var limits = POP3ResponseDecoder.Limits()
+    /// Told each command's keyword (`RETR`, never its arguments) and how long it took, from sending it
+    /// to the end of its answer; for metrics. Called on the session's thread, so it must be quick. In a
+    /// pipelined batch a command's time runs from the end of the previous answer (or from sending), so
+    /// that the times add up to the batch's. Not called for a command whose answer never came.
+    public var commandObserver: (@Sendable (_ keyword: String, _ duration: Duration) -> Void)?
 
     public init(endpoint: POP3Endpoint) {
         self.endpoint = endpoint

@@ -15,6 +15,10 @@ enum Console {
         self.write(bytes, to: STDOUT_FILENO)
     }
 
+    static func error(_ bytes: [UInt8]) {
+        self.write(bytes, to: STDERR_FILENO)
+    }
+
     private static func write(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0

@@ -11,6 +11,11 @@ enum Environment {
 
     static func int(_ name: String, default value: Int) -> Int { self[name].flatMap { Int($0) } ?? value }
 
+    /// A comma-separated list; empty when unset.
+    static func list(_ name: String) -> [String] {
+        self[name].map { $0.split(separator: ",").map(String.init) } ?? []
+    }
+
     /// `1`, `true`, `yes` (any case) turn a flag on.
     static func flag(_ name: String) -> Bool {
         guard let value = self[name]?.lowercased() else { return false }

@@ -3,6 +3,7 @@ import FoundationEssentials
 import Gateway
 import GatewayHTTP
 import HTTPServer
+import Logging
 import MIME
 import POP3
 import POP3Client
@@ -77,6 +78,36 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "PEM private key (unencrypted) for --tls-cert. [env: POP3GW_TLS_KEY]")
     var tlsKey: String = Environment.string("POP3GW_TLS_KEY", default: "")
 
+    @Option(
+        help: """
+            A web origin (https://app.example.com) whose pages may call the API with credentials (CORS); \
+            repeat the flag or separate origins with commas. None by default. [env: POP3GW_CORS_ORIGINS]
+            """
+    )
+    var corsOrigin: [String] = Environment.list("POP3GW_CORS_ORIGINS")
+
+    @Option(
+        help: """
+            Failed logins in a row a user may have from one client address before each further attempt \
+            must wait (1 s, doubling). [env: POP3GW_LOGIN_FAILURES_FREE]
+            """
+    )
+    var loginFailuresFree: Int = Environment.int("POP3GW_LOGIN_FAILURES_FREE", default: 3)
+
+    @Option(help: "Seconds: the longest wait after repeated failed logins. [env: POP3GW_LOGIN_DELAY_MAX]")
+    var loginDelayMax: Int = Environment.int("POP3GW_LOGIN_DELAY_MAX", default: 60)
+
+    @Option(help: "Log lines as text or json (one JSON object a line). [env: POP3GW_LOG_FORMAT]")
+    var logFormat: String = Environment.string("POP3GW_LOG_FORMAT", default: "text")
+
+    @Option(
+        help: """
+            Least severe level logged: trace, debug, info (one line per request), notice, warning, error \
+            or critical. [env: POP3GW_LOG_LEVEL]
+            """
+    )
+    var logLevel: String = Environment.string("POP3GW_LOG_LEVEL", default: "info")
+
     func validate() throws {
         let positive = [
             self.httpThreads, self.workers, self.maxSessions, self.idleTimeout, self.refreshInterval,
@@ -89,6 +120,37 @@ struct ServeCommand: ParsableCommand {
         guard self.tlsCert.isEmpty == self.tlsKey.isEmpty else {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
+        guard self.loginFailuresFree >= 0, self.loginDelayMax > 0 else {
+            throw ValidationError("--login-failures-free must be 0 or more, --login-delay-max positive")
+        }
+        _ = try self.logSettings()
+        _ = try self.corsPolicy()
+    }
+
+    private func logSettings() throws -> (format: ConsoleLogHandler.Format, level: Logger.Level) {
+        guard let format = ConsoleLogHandler.Format(rawValue: self.logFormat.lowercased()) else {
+            throw ValidationError("--log-format is text or json")
+        }
+        guard let level = Logger.Level(rawValue: self.logLevel.lowercased()) else {
+            throw ValidationError("--log-level is trace, debug, info, notice, warning, error or critical")
+        }
+        return (format, level)
+    }
+
+    private func corsPolicy() throws -> CORSPolicy {
+        do {
+            return try CORSPolicy(allowedOrigins: self.corsOrigin)
+        } catch {
+            throw ValidationError("--cors-origin: \(error)")
+        }
+    }
+
+    private var loginThrottleConfiguration: LoginThrottle.Configuration {
+        var configuration = LoginThrottle.Configuration()
+        configuration.freeFailures = self.loginFailuresFree
+        configuration.maxDelay = .seconds(self.loginDelayMax)
+        configuration.baseDelay = min(configuration.baseDelay, configuration.maxDelay)
+        return configuration
     }
 
     /// The certificate and key files, read now so that a wrong path fails at start-up.
@@ -110,10 +172,16 @@ struct ServeCommand: ParsableCommand {
         // Writing to a socket the peer closed must be an error, not the end of the process.
         HTTPServer.ignoreSIGPIPE()
         let signals = ShutdownSignals()
+        let (logFormat, logLevel) = try self.logSettings()
+        LoggingSystem.bootstrap { _ in ConsoleLogHandler(format: logFormat, level: logLevel) }
+        let logger = Logger(label: "pop3-gateway")
 
+        let metrics = GatewayMetrics()
         let connector: POP3Connector
         do {
-            connector = try POP3Connector(configuration: self.upstream.clientConfiguration())
+            var clientConfiguration = try self.upstream.clientConfiguration()
+            clientConfiguration.commandObserver = metrics.pop3CommandObserver
+            connector = try POP3Connector(configuration: clientConfiguration)
         } catch {
             throw ValidationError(error.explanation)
         }
@@ -145,7 +213,11 @@ struct ServeCommand: ParsableCommand {
             service: service,
             workers: workers,
             openAPIDocument: GatewayAPI.openAPIDocument,
-            renderedCacheBudget: (self.cacheMemory << 20) / 4
+            renderedCacheBudget: (self.cacheMemory << 20) / 4,
+            metrics: metrics,
+            logger: logger,
+            cors: try self.corsPolicy(),
+            loginThrottle: LoginThrottle(configuration: self.loginThrottleConfiguration)
         ) {
             do {
                 _ = try connector.probe()
@@ -169,14 +241,69 @@ struct ServeCommand: ParsableCommand {
         )
         try server.start()
         let scheme = self.tlsCert.isEmpty ? "http" : "https"
-        let listening = "\(scheme)://\(address.display(port: server.port))"
-        Console.error("pop3-gateway listening on \(listening) for \(service.upstream)\n")
+        logger.info(
+            "listening",
+            metadata: self.startupSummary(
+                address: "\(scheme)://\(address.display(port: server.port))",
+                upstream: connector.configuration,
+                spoolDirectory: configuration.effectiveSpoolDirectory
+            )
+        )
 
         signals.wait()
-        Console.error("pop3-gateway stopping\n")
+        logger.info("stopping", metadata: ["grace_period_s": .stringConvertible(10)])
         server.stop(gracePeriod: .seconds(10))
         workers.shutdown(timeout: .seconds(10))
         service.pool.shutdown(gracePeriod: .seconds(10))
+        logger.info("stopped")
+    }
+
+    /// The effective configuration for the start-up line: where, how big, how long. Paths and switches
+    /// only; no password, key or certificate content ever reaches it (the gateway holds no password of its
+    /// own, and the TLS key is given as a file it only says is in use).
+    private func startupSummary(
+        address: String,
+        upstream: POP3ClientConfiguration,
+        spoolDirectory: String
+    ) -> Logger.Metadata {
+        let security: String =
+            switch upstream.endpoint.security {
+            case .implicitTLS: "tls"
+            case .startTLS: "stls"
+            case .plaintext: "none (--allow-insecure-upstream)"
+            }
+        func seconds(_ duration: Duration) -> Logger.Metadata.Value {
+            .stringConvertible(Int(duration.components.seconds))
+        }
+        return [
+            "version": .string(GatewayVersion.current),
+            "address": .string(address),
+            "tls": .string(self.tlsCert.isEmpty ? "off" : "on"),
+            "upstream": .string(upstream.endpoint.description),
+            "upstream_tls": .string(security),
+            "upstream_ca": .string(upstream.caFile ?? "system"),
+            "upstream_auth": .string(self.upstream.apop ? "apop" : "automatic"),
+            "pipelining": .string(upstream.pipelining ? "on" : "off"),
+            "connect_timeout_s": seconds(upstream.connectTimeout),
+            "command_timeout_s": seconds(upstream.commandTimeout),
+            "http_threads": .stringConvertible(self.httpThreads),
+            "connection_timeout_s": .stringConvertible(self.connectionTimeout),
+            "workers": .stringConvertible(self.workers),
+            "max_sessions": .stringConvertible(self.maxSessions),
+            "max_waiting": .stringConvertible(self.maxWaiting),
+            "idle_timeout_s": .stringConvertible(self.idleTimeout),
+            "refresh_interval_s": .stringConvertible(self.refreshInterval),
+            "cache_memory_mib": .stringConvertible(self.cacheMemory),
+            "cache_dir": .string(self.cacheDir.isEmpty ? "none" : self.cacheDir),
+            "cache_disk_mib": .stringConvertible(self.cacheDisk),
+            "max_message_size_mib": .stringConvertible(self.maxMessageSize),
+            "streaming_threshold_mib": .stringConvertible(self.streamingThreshold),
+            "spool_dir": .string(spoolDirectory),
+            "cors_origins": .array(((try? self.corsPolicy())?.allowedOrigins ?? []).map { .string($0) }),
+            "login_failures_free": .stringConvertible(self.loginFailuresFree),
+            "login_delay_max_s": .stringConvertible(self.loginDelayMax),
+            "log_level": .string(self.logLevel.lowercased()),
+        ]
     }
 }
 

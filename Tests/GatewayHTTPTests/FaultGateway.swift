@@ -3,6 +3,7 @@ import Gateway
 import GatewayHTTP
 import Glibc
 import HTTPServer
+import Logging
 import POP3
 
 @testable import POP3Client
@@ -14,16 +15,33 @@ final class FaultGateway: Sendable {
     let service: MailboxService
     let workers: WorkerPool
 
+    /// - Parameters:
+    ///   - metrics: also observes the client's POP3 commands.
+    ///   - loginThrottle: lenient by default, so that tests with wrong passwords are not slowed down.
     init(
         client: POP3ClientConfiguration,
+        metrics: GatewayMetrics = GatewayMetrics(),
+        logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        cors: CORSPolicy = CORSPolicy(),
+        loginThrottle: LoginThrottle = FaultGateway.lenientThrottle(),
         configure: (inout MailboxService.Configuration) -> Void = { _ in }
     ) throws {
+        var client = client
+        client.commandObserver = metrics.pop3CommandObserver
         let connector = try POP3Connector(configuration: client)
         var configuration = MailboxService.Configuration()
         configure(&configuration)
         let service = try MailboxService(connector: connector, configuration: configuration)
         let workers = WorkerPool(threads: 16, queueLimit: 64)
-        let api = GatewayAPI(service: service, workers: workers, openAPIDocument: GatewayAPI.openAPIDocument) {
+        let api = GatewayAPI(
+            service: service,
+            workers: workers,
+            openAPIDocument: GatewayAPI.openAPIDocument,
+            metrics: metrics,
+            logger: logger,
+            cors: cors,
+            loginThrottle: loginThrottle
+        ) {
             (try? connector.probe()) == nil ? "unreachable" : nil
         }
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0)) {
@@ -41,6 +59,13 @@ final class FaultGateway: Sendable {
         self.server.stop(gracePeriod: .seconds(2))
         self.workers.shutdown(timeout: .seconds(2))
         self.service.pool.shutdown(gracePeriod: .seconds(2))
+    }
+
+    /// A throttle that lets a thousand failed logins pass before slowing anything down.
+    static func lenientThrottle() -> LoginThrottle {
+        var configuration = LoginThrottle.Configuration()
+        configuration.freeFailures = 1_000
+        return LoginThrottle(configuration: configuration)
     }
 
     /// Plaintext POP3 (no TLS) to a fake upstream on 127.0.0.1, with short deadlines and no pipelining.

@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import GatewayHTTP
 import HTTPServer
+import Logging
 import POP3
 
 @testable import POP3Client
@@ -14,7 +15,14 @@ final class GatewayFixture: Sendable {
     let mailDirectory: String
     let baseURL: String
 
-    init(configure: (inout MailboxService.Configuration) -> Void = { _ in }) throws {
+    /// `loginThrottle` is lenient by default, so that tests with wrong passwords are not slowed down.
+    init(
+        metrics: GatewayMetrics = GatewayMetrics(),
+        logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+        cors: CORSPolicy = CORSPolicy(),
+        loginThrottle: LoginThrottle = FaultGateway.lenientThrottle(),
+        configure: (inout MailboxService.Configuration) -> Void = { _ in }
+    ) throws {
         let environment = try Self.testServerEnvironment()
         guard let host = environment["POP3GW_TEST_HOST"],
             let port = environment["POP3GW_TEST_TLS_PORT"].flatMap(Int.init)
@@ -23,12 +31,21 @@ final class GatewayFixture: Sendable {
             endpoint: POP3Endpoint(host: host, port: port, security: .implicitTLS)
         )
         clientConfiguration.caFile = environment["POP3GW_TEST_CA_FILE"]
+        clientConfiguration.commandObserver = metrics.pop3CommandObserver
         let connector = try POP3Connector(configuration: clientConfiguration)
         var configuration = MailboxService.Configuration()
         configure(&configuration)
         let service = try MailboxService(connector: connector, configuration: configuration)
         let workers = WorkerPool(threads: 16, queueLimit: 64)
-        let api = GatewayAPI(service: service, workers: workers, openAPIDocument: GatewayAPI.openAPIDocument) {
+        let api = GatewayAPI(
+            service: service,
+            workers: workers,
+            openAPIDocument: GatewayAPI.openAPIDocument,
+            metrics: metrics,
+            logger: logger,
+            cors: cors,
+            loginThrottle: loginThrottle
+        ) {
             (try? connector.probe()) == nil ? "unreachable" : nil
         }
         let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0)) {

@@ -53,9 +53,7 @@ final class GatewayProcess {
         while listening == nil, process.isRunning, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)
             let text = (try? String(contentsOfFile: self.log, encoding: .utf8)) ?? ""
-            listening = text.firstRange(of: "listening on http://127.0.0.1:").flatMap { range in
-                Int(text[range.upperBound...].prefix { $0.isNumber })
-            }
+            listening = Self.listeningPort(in: text)
         }
         guard let listening else {
             let text = (try? String(contentsOfFile: self.log, encoding: .utf8)) ?? ""
@@ -65,12 +63,28 @@ final class GatewayProcess {
         self.port = listening
     }
 
+    /// The port of the start-up log line (`info listening address=http://127.0.0.1:PORT ...`, or its JSON
+    /// form `"msg":"listening","address":"http://127.0.0.1:PORT"`), once it is there.
+    static func listeningPort(in log: String) -> Int? {
+        // Whole lines only: the last one may still be being written.
+        let lines = log.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        guard let line = lines.first(where: { $0.contains("listening") }),
+            let address = line.firstRange(of: "http://127.0.0.1:")
+        else { return nil }
+        return Int(line[address.upperBound...].prefix { $0.isNumber })
+    }
+
     deinit {
         self.stop()
         try? FileManager.default.removeItem(atPath: self.log)
     }
 
     var pid: Int32 { self.process.processIdentifier }
+
+    /// Everything the gateway wrote to standard error and standard output so far.
+    var logText: String {
+        (try? String(contentsOfFile: self.log, encoding: .utf8)) ?? ""
+    }
 
     /// SIGTERM, then waits (bounded) for the gateway's orderly shutdown.
     func stop() {

@@ -56,7 +56,7 @@ import Testing
         #expect(rest.contains("stopping"))
     }
 
-    /// Reads the log until `pop3-gateway listening on http://127.0.0.1:PORT for ...` and returns PORT.
+    /// Reads the log until its start-up line (`... listening address=http://127.0.0.1:PORT ...`) and returns PORT.
     static func listeningPort(from log: FileHandle) -> Int? {
         var line: [UInt8] = []
         while let byte = try? log.read(upToCount: 1), let character = byte.first {
@@ -66,9 +66,7 @@ import Testing
             }
             let text = String(decoding: line, as: UTF8.self)
             line = []
-            guard let start = text.range(of: "listening on ")?.upperBound else { continue }
-            let address = text[start...].prefix { $0 != " " }
-            return address.split(separator: ":").last.flatMap { Int($0) }
+            if let port = GatewayProcess.listeningPort(in: text + "\n") { return port }
         }
         return nil
     }

@@ -41,6 +41,16 @@ import Testing
         #expect(throttle.trackedKeys == 1)
     }
 
+    /// Failures older than `forgetAfter` no longer count: the next one is free again.
+    @Test func oldFailuresAreForgotten() {
+        let throttle = self.throttle { $0.forgetAfter = .seconds(600) }
+        for _ in 0..<4 { throttle.recordFailure(self.alice) }
+        #expect(throttle.retryAfter(self.alice) == .seconds(1))
+        self.clock.advance(by: .seconds(600))
+        throttle.recordFailure(self.alice)
+        #expect(throttle.retryAfter(self.alice) == nil)
+    }
+
     /// The same user from another address, and another user from the same address, are not slowed down.
     @Test func keysAreUserAndClient() {
         let throttle = self.throttle { $0.freeFailures = 0 }
