@@ -47,13 +47,7 @@ final class APIRequest: Sendable {
         let status = response.status
         switch response.body {
         case .bytes(let body):
-            let duration = ContinuousClock.now - self.started
-            self.context.metrics.recordRequest(
-                route: self.pattern,
-                method: self.method,
-                status: status,
-                duration: duration
-            )
+            let duration = self.recordRequest(status: status)
             self.responder.respond(response)
             // HEAD answers carry the length of a body that is not sent.
             self.logAccess(status: status, bytes: self.method == "HEAD" ? 0 : body.count, duration, problem)
@@ -61,13 +55,7 @@ final class APIRequest: Sendable {
             response.body = .stream(contentLength: contentLength) { writer in
                 var cutOff = true
                 defer {
-                    let duration = ContinuousClock.now - self.started
-                    self.context.metrics.recordRequest(
-                        route: self.pattern,
-                        method: self.method,
-                        status: status,
-                        duration: duration
-                    )
+                    let duration = self.recordRequest(status: status)
                     self.logAccess(status: status, bytes: writer.bytesWritten, duration, problem, cutOff: cutOff)
                 }
                 try producer(writer)
@@ -75,6 +63,13 @@ final class APIRequest: Sendable {
             }
             self.responder.respond(response)
         }
+    }
+
+    /// Counts the request in the metrics and returns how long it took.
+    private func recordRequest(status: Int) -> Duration {
+        let duration = ContinuousClock.now - self.started
+        self.context.metrics.recordRequest(route: self.pattern, method: self.method, status: status, duration: duration)
+        return duration
     }
 
     /// Logs at `level` with this request's id (and client) in the metadata.
