@@ -51,7 +51,7 @@ extension GMimeParsedMessage {
         // RFC 2046 allows no transfer encoding on message/rfc822, and GMime leaves an encoded one as a plain
         // part; its header block is decoded here and summarised like a listing's.
         guard node.hasType("message", "rfc822") || node.hasType("message", "global") else { return nil }
-        return HeaderFieldSummary.summary(of: Self.headerBlock(of: node), options: self.options) ?? MessageSummary()
+        return HeaderFieldSummary.summary(of: Self.headerBlock(of: node), options: self.options)
     }
 
     /// The most of a header block that is read from an encoded embedded message: far more than any real one.

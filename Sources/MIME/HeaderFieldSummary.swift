@@ -23,53 +23,109 @@ enum HeaderFieldSummary {
 
     /// The summary of a header block; an empty one when the block does not start with a header field.
     static func summary(of bytes: [UInt8]) -> MessageSummary {
-        self.summary(of: bytes, options: self.shared.options) ?? MessageSummary()
+        self.summary(of: bytes, options: self.shared.options)
     }
 
-    /// The summary, or nil when the block does not start with a header field (GMime would find no
-    /// message there either).
-    static func summary(of bytes: [UInt8], options: OpaquePointer) -> MessageSummary? {
-        guard let fields = SummaryFields(bytes) else { return nil }
-        var summary = MessageSummary()
+    /// The summary of a header block, exactly as `MIMEParser.parseHeaders` gives it. A block that
+    /// `SummaryFields` does not split (no header field, or an irregular one), or with an address field
+    /// that GMime's list parser refuses, is parsed by GMime instead.
+    static func summary(of bytes: [UInt8], options: OpaquePointer) -> MessageSummary {
+        guard let fields = SummaryFields(bytes),
+            let from = self.addresses(fields, .from, options),
+            let to = self.addresses(fields, .to, options),
+            let cc = self.addresses(fields, .cc, options),
+            let replyTo = self.addresses(fields, .replyTo, options)
+        else { return MIMEParser.parseHeaders(bytes).summary }
+        var summary = MessageSummary(from: from, to: to, cc: cc, replyTo: replyTo)
         summary.subject = fields.first(.subject) { text in
             if let plain = PlainHeaderValue.subject(text) { return plain }
             let unfolded = g_mime_utils_header_unfold(text)
             defer { g_free(unfolded) }
             return String(ownedGLibString: g_mime_utils_header_decode_text(options, unfolded))
         }
-        summary.from = self.addresses(fields, .from, options)
-        summary.to = self.addresses(fields, .to, options)
-        summary.cc = self.addresses(fields, .cc, options)
-        summary.replyTo = self.addresses(fields, .replyTo, options)
-        summary.date = fields.first(.date) { text in
-            guard let date = g_mime_utils_header_decode_date(text) else { return nil }
-            defer { g_date_time_unref(date) }
-            return ISO8601Date.string(date)
+        summary.date = fields.first(.date) { raw in
+            self.withDecodedValue(raw, options) { text in
+                guard let date = g_mime_utils_header_decode_date(text) else { return nil }
+                defer { g_date_time_unref(date) }
+                return ISO8601Date.string(date)
+            }
         }
-        summary.messageId = fields.first(.messageId) { text in
-            String(ownedGLibString: g_mime_utils_decode_message_id(text)).flatMap { $0.isEmpty ? nil : $0 }
+        summary.messageId = fields.first(.messageId) { raw in
+            self.withDecodedValue(raw, options) { text in
+                String(ownedGLibString: g_mime_utils_decode_message_id(text)).flatMap { $0.isEmpty ? nil : $0 }
+            }
         }
-        summary.inReplyTo = fields.first(.inReplyTo) { self.messageIDs($0, options).first }
-        summary.references = fields.first(.references) { self.messageIDs($0, options) } ?? []
+        summary.inReplyTo = fields.first(.inReplyTo) { raw in
+            self.withDecodedValue(raw, options) { self.messageIDs($0, options).first }
+        }
+        summary.references =
+            fields.first(.references) { raw in self.withDecodedValue(raw, options) { self.messageIDs($0, options) } }
+            ?? []
         // No Content-Type means text/plain (RFC 2045 §5.2).
         summary.hasAttachments =
-            fields.contains(.contentType) ? fields.first(.contentType) { self.hasAttachments($0, options) } : false
+            fields.contains(.contentType)
+            ? fields.first(.contentType) { raw in
+                self.withDecodedValue(raw, options) { self.hasAttachments($0, options) }
+            } : false
         return summary
     }
 
+    /// Hands `body` the value as GMime's header value is (`g_mime_header_get_value`), which a message's
+    /// date, message ids and content type are parsed from: unfolded and with encoded words decoded, which
+    /// also drops a CR inside the value. A plain value (printable ASCII without `=?`) only loses the spaces
+    /// around it and its line ending, which is done here without the two GMime calls. The addresses are
+    /// parsed from the raw value, as GMime parses them.
+    private static func withDecodedValue<Result>(
+        _ raw: UnsafePointer<CChar>,
+        _ options: OpaquePointer,
+        _ body: (UnsafePointer<CChar>) -> Result?
+    ) -> Result? {
+        if let plain = PlainHeaderValue.plainValue(raw) {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: plain.count + 1) { buffer in
+                _ = buffer.initialize(fromContentsOf: plain)
+                buffer[plain.count] = 0
+                guard let start = buffer.baseAddress else { preconditionFailure("a buffer of one byte or more") }
+                return UnsafeRawPointer(start).withMemoryRebound(to: CChar.self, capacity: plain.count + 1, body)
+            }
+        }
+        let unfolded = g_mime_utils_header_unfold(raw)
+        defer { g_free(unfolded) }
+        guard let decoded = g_mime_utils_header_decode_text(options, unfolded) else { return nil }
+        defer { g_free(decoded) }
+        return body(decoded)
+    }
+
+    /// The mailboxes of every value of an address field; nil when GMime's list parser refuses a value that is
+    /// not blank. A message parsed by GMime keeps the addresses before the error in such a value, which the
+    /// public parser does not give (it returns nothing), so such a block is left to GMime.
     private static func addresses(
         _ fields: borrowing SummaryFields,
         _ field: SummaryFields.Name,
         _ options: OpaquePointer
-    ) -> [MailAddress] {
+    ) -> [MailAddress]? {
         var addresses: [MailAddress] = []
+        var refused = false
         fields.forEach(field) { text in
+            guard !refused else { return }
             if let plain = PlainHeaderValue.mailbox(text) { return addresses.append(plain) }
-            guard let list = internet_address_list_parse(options, text) else { return }
+            guard let list = internet_address_list_parse(options, text) else {
+                refused = !Self.isBlank(text)
+                return
+            }
             defer { g_object_unref(list) }
             GMimeParsedMessage.appendMailboxes(of: list, to: &addresses, depth: 0)
         }
-        return addresses
+        return refused ? nil : addresses
+    }
+
+    /// Whether a value is only spaces, tabs and line endings (which GMime reads as no address at all).
+    private static func isBlank(_ text: UnsafePointer<CChar>) -> Bool {
+        var index = 0
+        while text[index] != 0 {
+            guard [0x20, 0x09, 0x0D, 0x0A].contains(text[index]) else { return false }
+            index += 1
+        }
+        return true
     }
 
     private static func messageIDs(_ text: UnsafePointer<CChar>, _ options: OpaquePointer) -> [String] {

@@ -14,6 +14,14 @@ enum PlainHeaderValue {
         return String(decoding: value, as: UTF8.self)
     }
 
+    /// The value as GMime's unfolding and decoding give it, when it is printable ASCII without an encoded
+    /// word: then they only drop the spaces around it and its line ending, as this does.
+    static func plainValue(_ text: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8>? {
+        guard let value = self.trimmedPrintable(text), !self.contains(value, UInt8(ascii: "="), UInt8(ascii: "?"))
+        else { return nil }
+        return value
+    }
+
     /// The mailbox when the value is exactly one `local@domain` or `Display Name <local@domain>` whose
     /// name is words of letters, digits and a few safe symbols separated by single spaces.
     static func mailbox(_ text: UnsafePointer<CChar>) -> MailAddress? {
@@ -32,13 +40,18 @@ enum PlainHeaderValue {
         )
     }
 
-    /// The value without surrounding spaces, if every byte is printable ASCII or a space (no tab, no
-    /// folding, no control or 8-bit byte); nil otherwise.
+    /// The value without surrounding spaces and its final line ending, if every other byte is printable
+    /// ASCII or a space (no tab, no folding, no control or 8-bit byte); nil otherwise.
     private static func trimmedPrintable(_ text: UnsafePointer<CChar>) -> UnsafeBufferPointer<UInt8>? {
-        let bytes = UnsafeBufferPointer(
+        var bytes = UnsafeBufferPointer(
             start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self),
             count: strlen(text)
-        )
+        )[...]
+        // A raw value ends with its line's CRLF or LF, which GMime's unfolding drops like the spaces.
+        if bytes.last == UInt8(ascii: "\n") {
+            bytes = bytes.dropLast()
+            if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
+        }
         guard bytes.allSatisfy({ (0x20...0x7E).contains($0) }) else { return nil }
         guard let first = bytes.firstIndex(where: { $0 != UInt8(ascii: " ") }),
             let last = bytes.lastIndex(where: { $0 != UInt8(ascii: " ") })

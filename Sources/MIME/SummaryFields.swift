@@ -1,8 +1,13 @@
 /// The raw values of the header fields a summary reads, split out of a header block (RFC 5322 framing:
 /// name, colon, value, folded continuation lines) without a String per field.
 ///
-/// Each value is kept as GMime's own parser would hand it to its decoders: the bytes after the colon,
-/// continuation lines joined with a line feed, carriage returns before line ends removed, NUL-terminated.
+/// Each value is kept as GMime's own parser hands it to its decoders (its raw value): the bytes after the
+/// colon through the line ending of the value's last line, continuation lines as they came, NUL-terminated,
+/// so that the address parser reads exactly what it reads for a message (a folded quoted display name keeps
+/// its CRLF).
+///
+/// Only regular header blocks are split here, where this framing and GMime's (3.2) certainly agree; any
+/// other block is left to GMime (see `init`).
 struct SummaryFields: ~Copyable {
     /// The fields a summary reads. The raw values are their lower-case names.
     enum Name: Int, CaseIterable {
@@ -25,6 +30,15 @@ struct SummaryFields: ~Copyable {
 
         static let all: [(name: Name, bytes: [UInt8])] = Name.allCases.map { ($0, $0.lowercased) }
 
+        /// The fields of which GMime keeps the last, where this framing would read the first (a message has
+        /// one subject, date, id and content type).
+        var isSingleValued: Bool {
+            switch self {
+            case .subject, .date, .messageId, .contentType: true
+            case .from, .to, .cc, .replyTo, .inReplyTo, .references: false
+            }
+        }
+
         /// The field with this name, ASCII case-insensitively; nil for every other field.
         static func matching(_ name: ArraySlice<UInt8>) -> Name? {
             for candidate in self.all where candidate.bytes.count == name.count {
@@ -41,9 +55,15 @@ struct SummaryFields: ~Copyable {
     /// Per name, every value in input order, each NUL-terminated.
     private var values: [[[UInt8]]] = Array(repeating: [], count: Name.allCases.count)
 
-    /// Nil when the block does not start with a header field; stops at the empty line or at the first
-    /// line after a field that is neither a field nor a continuation.
-    init?(_ bytes: [UInt8]) {
+    /// Nil when the block is not a regular one: when it does not start with a header field, has a line
+    /// before the empty line that is neither a field nor a continuation, a field name with a space or a
+    /// control byte in it (white space before the colon is allowed), or a second Subject, Date, Message-ID
+    /// or Content-Type. GMime reads such blocks in ways this framing does not copy: it skips invalid lines
+    /// after the first field but finds no field at all after an invalid first line (unless it is an mbox
+    /// `From ` line), and keeps the last of the single-valued fields.
+    init?(_ block: [UInt8]) {
+        // The block as GMime sees it: its last line ends with a line ending.
+        let bytes = GMimeParsedMessage.terminatingHeaderBlock(block)
         let lineFeed = UInt8(ascii: "\n")
         var sawField = false
         // Where the value of the field before is, so that continuation lines can join it.
@@ -51,36 +71,42 @@ struct SummaryFields: ~Copyable {
         var index = 0
         while index < bytes.count {
             let lineEnd = bytes[index...].firstIndex(of: lineFeed) ?? bytes.count
+            let next = min(lineEnd + 1, bytes.count)
             var line = bytes[index..<lineEnd]
             if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            index = lineEnd + 1
+            let lineWithEnding = bytes[index..<next]
+            index = next
             guard let first = line.first else { break }
             if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
                 // A continuation line belongs to the field before it.
                 guard sawField else { return nil }
                 if let (name, position) = current {
                     self.values[name.rawValue][position].removeLast()
-                    self.values[name.rawValue][position] += CollectionOfOne(lineFeed)
-                    self.values[name.rawValue][position] += line
+                    self.values[name.rawValue][position] += lineWithEnding
                     self.values[name.rawValue][position].append(0)
                 }
                 continue
             }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
-                guard sawField else { return nil }
-                break
-            }
-            sawField = true
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
             var name = line[..<colon]
             while name.last == UInt8(ascii: " ") || name.last == UInt8(ascii: "\t") { name = name.dropLast() }
-            current = Name.matching(name).map { name in
-                var value = Array(line[(colon + 1)...])
+            guard !name.isEmpty, !name.contains(where: Self.isSpaceOrControl) else { return nil }
+            sawField = true
+            current = nil
+            if let field = Name.matching(name) {
+                guard !field.isSingleValued || self.values[field.rawValue].isEmpty else { return nil }
+                var value = Array(bytes[(colon + 1)..<next])
                 value.append(0)
-                self.values[name.rawValue].append(value)
-                return (name, self.values[name.rawValue].count - 1)
+                self.values[field.rawValue].append(value)
+                current = (field, self.values[field.rawValue].count - 1)
             }
         }
         guard sawField else { return nil }
+    }
+
+    /// A byte GMime does not accept in a field name: a space, NUL or another control byte.
+    private static func isSpaceOrControl(_ byte: UInt8) -> Bool {
+        byte <= 0x20 || byte == 0x7F
     }
 
     func contains(_ name: Name) -> Bool {

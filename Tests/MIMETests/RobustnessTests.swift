@@ -106,6 +106,103 @@ func headerBlockWithoutEmptyLine(text: String) {
     }
 }
 
+/// Irregular header blocks, which GMime reads its own way, give the same summary from `parseSummary` as from
+/// `parseHeaders` (found by fuzzing: the summary's own framing read each of these differently).
+@Test(arguments: [
+    // An invalid first line: GMime finds no field at all, unless it is an mbox `From ` line.
+    "Sub\u{0}ject: x\r\nFrom: a@b.c\r\n\r\nbody",
+    "Fr om: a@b.c\r\nTo: c@d.e\r\n\r\n",
+    "X\u{1}: y\r\nTo: c@d.e\r\n\r\n",
+    "From a@b.c Mon Jan  1 00:00:00 2024\r\nTo: c@d.e\r\n\r\n",
+    ">From x\r\nFrom y\r\nTo: c@d.e\r\n\r\n",
+    // An invalid line after a field, with its continuation: GMime skips it and reads on.
+    "Subject: x\r\nno colon\r\nTo: c@d.e\r\n\r\n",
+    "Subject: x\r\nbad line\r\n continued\r\nTo: c@d.e\r\n\r\n",
+    "Subject: x\r\n: empty name\r\nTo: c@d.e\r\n\r\n",
+    "Subject: x\r\nFr\u{0}om: a@b.c\r\nFrom\u{7F}: a@b.c\r\nTo: c@d.e\r\n\r\n",
+    // White space before the colon is allowed.
+    "Subject: x\r\nFrom \t : a@b.c\r\n\r\n",
+    // Repeated single-valued fields: GMime keeps the last.
+    "Subject: a\r\nSubject: b\r\n\r\n",
+    "Date: Thu, 1 Jan 2015 00:00:00 +0000\r\nDate: Fri, 2 Jan 2015 00:00:00 +0000\r\n\r\n",
+    "Message-ID: <a@b>\r\nMessage-ID: <c@d>\r\nIn-Reply-To: <e@f>\r\nIn-Reply-To: <g@h>\r\n\r\n",
+    "Content-Type: text/plain\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n",
+])
+func summaryOnlyParseAgreesOnIrregularBlocks(text: String) {
+    let input = Array(text.utf8)
+    #expect(MIMEParser.parseSummary(input) == MIMEParser.parseHeaders(input).summary)
+}
+
+/// What GMime makes of irregular blocks, which `parseSummary` now gives too: the last Subject, the fields after a
+/// skipped invalid line, nothing after an invalid first line.
+@Test func irregularBlocksAsGMimeReadsThem() {
+    #expect(MIMEParser.parseSummary(Array("Subject: a\r\nSubject: b\r\n\r\n".utf8)).subject == "b")
+    let skipped = MIMEParser.parseSummary(Array("Subject: x\r\nbad line\r\n continued\r\nTo: c@d.e\r\n\r\n".utf8))
+    #expect(skipped.to == [MailAddress(address: "c@d.e")])
+    #expect(MIMEParser.parseSummary(Array("X\u{1}: y\r\nTo: c@d.e\r\n\r\n".utf8)) == MessageSummary())
+}
+
+/// The date, the message ids and the content type are read from the unfolded, decoded value, as GMime reads
+/// them for a message: a CR inside the value is dropped and an encoded word decoded (found by fuzzing: a CR
+/// before the time zone gave the zone to `parseSummary` only).
+@Test(arguments: [
+    "Date: Sun, 9 Jun 2024 08:00:00 +0200\rplain; charset=us-ascii\r\n\r\n",
+    "Date: Sun, 9 Jun 2024 08:00:00 =?UTF-8?Q?+0200?=\r\n\r\n",
+    "Message-ID: =?UTF-8?Q?<a@b>?=\r\nIn-Reply-To: <c@d\re>\r\nReferences: <e\r@f> =?UTF-8?Q?<g@h>?=\r\n\r\n",
+    "Content-Type: =?UTF-8?Q?multipart/mixed?=\r\n\r\n",
+    "Content-Type: multipart/mi\rxed; boundary=x\r\n\r\n",
+])
+func summaryOnlyParseReadsDecodedValues(text: String) {
+    let input = Array(text.utf8)
+    #expect(MIMEParser.parseSummary(input) == MIMEParser.parseHeaders(input).summary)
+}
+
+/// A plain value loses its line ending before it is parsed, as GMime's unfolding drops it: an unclosed last
+/// reference does not take the line feed into its id (found by fuzzing).
+@Test(arguments: ["\n", "\r\n"])
+func plainValueLosesItsLineEnding(ending: String) {
+    let input = Array("References: <a@b> <c@\(ending)Message-ID: <d@e\(ending)\r\n".utf8)
+    let summary = MIMEParser.parseSummary(input)
+    #expect(summary == MIMEParser.parseHeaders(input).summary)
+    #expect(summary.references == ["a@b", "c@"])
+}
+
+/// An encoded word in a Message-ID is decoded before the id is read, and a CR inside an id is dropped.
+@Test func messageIDsFromDecodedValues() {
+    let summary = MIMEParser.parseSummary(Array("Message-ID: =?UTF-8?Q?<a@b>?=\r\nIn-Reply-To: <c@d\re>\r\n\r\n".utf8))
+    #expect(summary.messageId == "a@b")
+    #expect(summary.inReplyTo == "c@de")
+}
+
+/// A folded value keeps the line ending each line came with, as GMime's raw value does: a quoted display name
+/// folded with CRLF shows the CRLF in `parseSummary` as in `parseHeaders` (found by fuzzing).
+@Test(arguments: ["\r\n", "\n"])
+func foldedDisplayNameKeepsItsLineEnding(ending: String) {
+    let input = Array("To: \"John\(ending) Smith\" <a@b.c>\(ending)\(ending)".utf8)
+    let summary = MIMEParser.parseSummary(input)
+    #expect(summary == MIMEParser.parseHeaders(input).summary)
+    #expect(summary.to == [MailAddress(name: "John\(ending) Smith", address: "a@b.c")])
+}
+
+/// An address field GMime's list parser refuses (here an unclosed comment after a broken address) gives what
+/// GMime's own message keeps of it, the addresses before the error, in `parseSummary` as in `parseHeaders` (found
+/// by fuzzing: the summary had no address at all).
+@Test func refusedAddressListGivesWhatGMimeKeeps() {
+    let input = Array("Subject: x\r\nFrom: Alice Example <alicf, (e@example.test>\r\nTo: b@c.d\r\n\r\n".utf8)
+    let summary = MIMEParser.parseSummary(input)
+    #expect(summary == MIMEParser.parseHeaders(input).summary)
+    #expect(summary.from == [MailAddress(name: "Alice Example", address: "alicf")])
+    #expect(summary.to == [MailAddress(address: "b@c.d")])
+}
+
+/// A blank address field is no address, without asking GMime to parse the whole block.
+@Test(arguments: ["Cc:\r\n", "Cc: \r\n", "Cc:\r\n \r\n"])
+func blankAddressFieldIsNoAddress(field: String) {
+    let input = Array(("Subject: x\r\n" + field + "\r\n").utf8)
+    #expect(MIMEParser.parseSummary(input) == MIMEParser.parseHeaders(input).summary)
+    #expect(MIMEParser.parseSummary(input).cc.isEmpty)
+}
+
 /// Header-shaped garbage (random names, colons, folds, encoded-word fragments, 8-bit and NUL bytes)
 /// never crashes the summary parser.
 @Test func summaryParseSurvivesGarbage() {
