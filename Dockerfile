@@ -9,11 +9,12 @@ RUN apt-get update \
         libgmime-3.0-dev libmicrohttpd-dev libssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# SwiftPM checks every target's directory, so the tests and benchmarks come along (they are not built).
+# SwiftPM checks every target's directory, so the tests, benchmarks and fuzzers come along (they are not built).
 COPY Package.swift openapi.yaml ./
 COPY Sources Sources
 COPY Tests Tests
 COPY bench bench
+COPY Fuzz Fuzz
 RUN swift build -c release --static-swift-stdlib --product pop3-gateway \
     && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/pop3-gateway" \
         /out/pop3-gateway \

@@ -118,6 +118,39 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        // Fuzzing (scripts/fuzz.sh): the checks each fuzz target runs, shared by the libFuzzer executables and
+        // FuzzRegressionTests.
+        // libFuzzer's driver, declared for the FUZZING builds (the library comes with -sanitize=fuzzer).
+        .systemLibrary(
+            name: "CLibFuzzer",
+            path: "Fuzz/CLibFuzzer"
+        ),
+        .target(
+            name: "FuzzHarness",
+            dependencies: ["POP3", "MIME", "GatewayHTTP", "CLibFuzzer"],
+            path: "Fuzz/FuzzHarness",
+            swiftSettings: swiftSettings
+        ),
+        // One executable per fuzz target: libFuzzer's entry point when built with -DFUZZING, a replay of
+        // the files it is given otherwise, so that the normal build links them too.
+        .executableTarget(
+            name: "FuzzPOP3Decoder",
+            dependencies: ["FuzzHarness"],
+            path: "Fuzz/FuzzPOP3Decoder",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FuzzMIME",
+            dependencies: ["FuzzHarness"],
+            path: "Fuzz/FuzzMIME",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FuzzHTTPInput",
+            dependencies: ["FuzzHarness"],
+            path: "Fuzz/FuzzHTTPInput",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "POP3Tests",
             dependencies: ["POP3"],
@@ -155,6 +188,12 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests",
             dependencies: ["HTTPServer"],
+            swiftSettings: swiftSettings
+        ),
+        // Replays Fuzz/corpus and Fuzz/crashers through the fuzz targets' checks, without libFuzzer.
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzHarness"],
             swiftSettings: swiftSettings
         ),
         // Against the real Dovecot that scripts/pop3-test-server.sh starts; see TestServer.swift.

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 
 echo "== swift format lint --strict"
-swift format lint --strict --recursive Package.swift Sources Tests bench
+swift format lint --strict --recursive Package.swift Sources Tests bench Fuzz
 
 echo "== openapi.yaml is a valid OpenAPI 3.1 document"
 python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator

@@ -1,12 +1,13 @@
-import POP3
+package import POP3
 
 /// Reads HTTP Basic credentials (RFC 7617) from an `Authorization` header value.
 ///
 /// Works on bytes: it runs on the HTTP thread for every authenticated request, and String and
-/// Foundation conversions were a seventh of a warm GET.
-enum BasicAuthorization {
+/// Foundation conversions were a seventh of a warm GET. `package`, not internal, for the fuzz harness
+/// (`Fuzz/FuzzHarness`), like the other request parsers.
+package enum BasicAuthorization {
     /// The credentials, or a 401 problem that says what was wrong (never echoing the header).
-    static func credentials(from header: String?) throws(Problem) -> POP3Credentials {
+    package static func credentials(from header: String?) throws(Problem) -> POP3Credentials {
         guard let header else { throw .unauthorized("this API needs HTTP Basic credentials: the mailbox's POP3 login") }
         var bytes = Substring(header).utf8[...]
         let scheme = Array("basic".utf8)

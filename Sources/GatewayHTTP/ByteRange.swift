@@ -1,9 +1,10 @@
-/// A single `Range: bytes=...` request (RFC 9110 §14.1.2); multiple ranges are served whole.
-struct ByteRange: Equatable {
-    var first: Int
-    var last: Int
+/// A single `Range: bytes=...` request (RFC 9110 §14.1.2); multiple ranges are served whole. `package`
+/// for the fuzz harness (`Fuzz/FuzzHarness`).
+package struct ByteRange: Equatable {
+    package var first: Int
+    package var last: Int
 
-    var count: Int { self.last - self.first + 1 }
+    package var count: Int { self.last - self.first + 1 }
 
     /// The offsets as a half-open range.
     var offsets: Range<Int> { self.first..<(self.last + 1) }
@@ -11,7 +12,7 @@ struct ByteRange: Equatable {
     /// The `Content-Range` value of a 206 for a representation of `length` bytes.
     func contentRange(length: Int) -> String { "bytes \(self.first)-\(self.last)/\(length)" }
 
-    enum Resolution: Equatable {
+    package enum Resolution: Equatable {
         /// No usable Range header (absent, not bytes, several ranges, malformed): send everything.
         case whole
         case partial(ByteRange)
@@ -20,7 +21,7 @@ struct ByteRange: Equatable {
     }
 
     /// Resolves a Range header against a body of `length` bytes.
-    static func resolve(_ header: String?, length: Int) -> Resolution {
+    package static func resolve(_ header: String?, length: Int) -> Resolution {
         guard let header, header.hasPrefix("bytes="), !header.contains(",") else { return .whole }
         let spec = header.dropFirst("bytes=".count).trimmingCharacters(in: " ")
         guard let dash = spec.firstIndex(of: "-") else { return .whole }

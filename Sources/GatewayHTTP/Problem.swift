@@ -1,9 +1,10 @@
 import HTTPServer
 
 /// An RFC 9457 problem: what the caller did wrong or what failed upstream, as
-/// `application/problem+json` with a stable machine-readable `code`.
-struct Problem: Error, Equatable {
-    var status: Int
+/// `application/problem+json` with a stable machine-readable `code`. Its `status` is `package` for the
+/// fuzz harness, which checks what the request parsers refuse with.
+package struct Problem: Error, Equatable {
+    package var status: Int
     /// Stable, snake_case: callers may switch on it.
     var code: String
     var title: String

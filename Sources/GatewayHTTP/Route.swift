@@ -1,7 +1,8 @@
 import POP3
 
-/// The API's routes (openapi.yaml), matched from a method and a still percent-encoded path.
-enum Route: Equatable {
+/// The API's routes (openapi.yaml), matched from a method and a still percent-encoded path. `package`
+/// (with `PercentEncoding`) for the fuzz harness (`Fuzz/FuzzHarness`).
+package enum Route: Equatable {
     case mailbox
     case listMessages
     case message(id: String)
@@ -14,7 +15,7 @@ enum Route: Equatable {
     case openAPI
 
     /// The route for a request, or a 404/405/400 problem. A malformed id is 400 whatever the method.
-    static func match(method: String, path: String) throws(Problem) -> Route {
+    package static func match(method: String, path: String) throws(Problem) -> Route {
         let segments = RoutePattern.segments(of: path)
         return try self.match(method: method, path: path, segments: segments, pattern: RoutePattern(segments: segments))
     }
@@ -76,9 +77,9 @@ enum Route: Equatable {
 }
 
 /// RFC 3986 percent-encoding of path segments.
-enum PercentEncoding {
+package enum PercentEncoding {
     /// The decoded bytes, or nil for a malformed escape.
-    static func decode(_ text: Substring) -> [UInt8]? {
+    package static func decode(_ text: Substring) -> [UInt8]? {
         var output: [UInt8] = []
         var iterator = text.utf8.makeIterator()
         while let byte = iterator.next() {
@@ -94,7 +95,7 @@ enum PercentEncoding {
     }
 
     /// Encodes everything but RFC 3986 unreserved characters, so an id is always one path segment.
-    static func encode(_ text: String) -> String {
+    package static func encode(_ text: String) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
         for byte in text.utf8 {
