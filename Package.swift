@@ -153,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "POP3Tests",
-            dependencies: ["POP3"],
+            dependencies: ["POP3", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -78,7 +78,7 @@ import Testing
     /// The message (multipart/mixed: a short text, `large.bin` in base64 with CRLF lines) and the SHA-256
     /// of the attachment's bytes, drawn from a fixed seed.
     static func largeMessage() -> (message: [UInt8], sha256: String) {
-        var generator = SplitMix64(seed: 0x5EED_1A46_E000)
+        var generator = SeededGenerator(seed: 0x5EED_1A46_E000)
         var attachment = [UInt8](repeating: 0, count: self.attachmentSize)
         attachment.withUnsafeMutableBytes { buffer in
             var offset = 0
@@ -107,23 +107,6 @@ import Testing
         message += encoded
         message += Array("\r\n--=_large--\r\n".utf8)
         return (message, SHA256.hex(attachment))
-    }
-}
-
-/// SplitMix64: a fixed, fast stream of random-looking bytes.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = self.state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
 

@@ -1,4 +1,5 @@
 import MIME
+import TestSupport
 import Testing
 
 /// A single-part message with the given Content-Type, Content-Transfer-Encoding and raw body bytes.

@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import TestSupport
 import Testing
 
 // The listing's summary recognises plain subjects, mailboxes and content types itself and leaves every

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import POP3
@@ -58,19 +59,6 @@ private func decodeMultiLine(
         }
     }
     return MultiLineResult(status: status, body: body, complete: complete, leftover: decoder.bufferedByteCount)
-}
-
-/// A small deterministic generator, so "random" tests are reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 private struct ReadFailed: Error, Equatable {}
@@ -508,7 +496,7 @@ func statusLineOneOverTheCapIsTooLarge(ending: String) {
 /// Many pipelined single- and multi-line responses in reads of random sizes, via `append` and `receive`, decode exactly.
 @Test(arguments: [1, 2, 3, 42, 1234] as [UInt64])
 func randomPipelinedStream(seed: UInt64) throws {
-    var random = SplitMix64(state: seed)
+    var random = SeededGenerator(seed: seed)
     var wire: [UInt8] = []
     var expected: [(status: POP3StatusLine, body: [UInt8]?)] = []
     for index in 0..<60 {
