@@ -26,6 +26,26 @@ final class FaultGateway: Sendable {
         loginThrottle: LoginThrottle = FaultGateway.lenientThrottle(),
         configure: (inout MailboxService.Configuration) -> Void = { _ in }
     ) throws {
+        (self.server, self.service, self.workers) = try Self.start(
+            client: client,
+            metrics: metrics,
+            logger: logger,
+            cors: cors,
+            loginThrottle: loginThrottle,
+            configure: configure
+        )
+    }
+
+    /// A gateway on a loopback port in this process, in front of the upstream `client` describes; the
+    /// caller keeps the three and stops the server and workers.
+    static func start(
+        client: POP3ClientConfiguration,
+        metrics: GatewayMetrics,
+        logger: Logger,
+        cors: CORSPolicy,
+        loginThrottle: LoginThrottle,
+        configure: (inout MailboxService.Configuration) -> Void
+    ) throws -> (HTTPServer, MailboxService, WorkerPool) {
         var client = client
         client.commandObserver = metrics.pop3CommandObserver
         let connector = try POP3Connector(configuration: client)
@@ -50,9 +70,7 @@ final class FaultGateway: Sendable {
             api.handle(request, responder)
         }
         try server.start()
-        self.server = server
-        self.service = service
-        self.workers = workers
+        return (server, service, workers)
     }
 
     deinit {

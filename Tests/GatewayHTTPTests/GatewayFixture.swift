@@ -31,34 +31,16 @@ final class GatewayFixture: Sendable {
             endpoint: POP3Endpoint(host: host, port: port, security: .implicitTLS)
         )
         clientConfiguration.caFile = environment["POP3GW_TEST_CA_FILE"]
-        clientConfiguration.commandObserver = metrics.pop3CommandObserver
-        let connector = try POP3Connector(configuration: clientConfiguration)
-        var configuration = MailboxService.Configuration()
-        configure(&configuration)
-        let service = try MailboxService(connector: connector, configuration: configuration)
-        let workers = WorkerPool(threads: 16, queueLimit: 64)
-        let api = GatewayAPI(
-            service: service,
-            workers: workers,
-            openAPIDocument: GatewayAPI.openAPIDocument,
+        (self.server, self.service, self.workers) = try FaultGateway.start(
+            client: clientConfiguration,
             metrics: metrics,
             logger: logger,
             cors: cors,
-            loginThrottle: loginThrottle
-        ) {
-            (try? connector.probe()) == nil ? "unreachable" : nil
-        }
-        let server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0)) {
-            request,
-            responder in
-            api.handle(request, responder)
-        }
-        try server.start()
-        self.server = server
-        self.service = service
-        self.workers = workers
+            loginThrottle: loginThrottle,
+            configure: configure
+        )
         self.mailDirectory = environment["POP3GW_TEST_MAIL_DIR"] ?? ""
-        self.baseURL = "http://127.0.0.1:\(server.port)"
+        self.baseURL = "http://127.0.0.1:\(self.server.port)"
     }
 
     deinit {
