@@ -43,6 +43,9 @@
 #                                       whole session (pop3_lock_session = yes
 #                                       for this user only), so a second
 #                                       concurrent login gets -ERR [IN-USE]
+#   load001 .. loadN / load-secret      only when POP3GW_TEST_LOAD_USERS=N (1..999)
+#                                       is set: copies of scratch1's mailbox,
+#                                       for load tests (bench/load-soak.sh)
 #
 # User U's messages are the files in $POP3GW_TEST_MAIL_DIR/U/Maildir/cur,
 # in POP3 order when sorted by name; $POP3GW_TEST_MAIL_DIR/manifest.json lists
@@ -80,6 +83,12 @@ RUN_ROOT=$STATE_DIR/run
 
 # The passwords.  Keep in sync with the header comment above.
 USERS=(alice bulk big scratch1 scratch2 scratch3 scratch4 scratch5 scratch6 scratch7 scratch8 utf8user locked)
+LOAD_USERS=${POP3GW_TEST_LOAD_USERS:-0}
+[[ $LOAD_USERS =~ ^[0-9]{1,3}$ ]] || {
+    printf 'pop3-test-server: error: POP3GW_TEST_LOAD_USERS must be 0..999, not %s\n' "$LOAD_USERS" >&2
+    exit 1
+}
+for ((i = 1; i <= 10#$LOAD_USERS; i++)); do USERS+=("$(printf 'load%03d' "$i")"); done
 password_of() {
     case $1 in
         alice) printf '%s' 'alice-secret' ;;
@@ -88,6 +97,7 @@ password_of() {
         scratch*) printf '%s' 'scratch-secret' ;;
         utf8user) printf '%s' 'pässwörd with space' ;;
         locked) printf '%s' 'locked-secret' ;;
+        load[0-9][0-9][0-9]) printf '%s' 'load-secret' ;;
         *) return 1 ;;
     esac
 }
@@ -624,7 +634,7 @@ start_instance() {
 }
 
 cmd_start() {
-    local dovecot stls_port tls_port plain_port
+    local dovecot stls_port tls_port plain_port user
     ensure_dependencies
     dovecot=$(find_dovecot) || die "dovecot binary not found"
     if [[ $STATE_DIR =~ [^A-Za-z0-9._/+@,=-] ]]; then
@@ -642,6 +652,9 @@ cmd_start() {
     make_certificates
     write_passwd
     python3 "$SCRIPT_DIR/make-test-mail.py" --quiet --root "$STATE_DIR/mail"
+    for user in "${USERS[@]}"; do
+        if [[ $user == load[0-9][0-9][0-9] ]]; then cp -a "$STATE_DIR/mail/scratch1" "$STATE_DIR/mail/$user"; fi
+    done
     choose_mail_user
     prepare_mail_access
     write_config main yes "$stls_port" "$tls_port"
