@@ -72,6 +72,14 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds an HTTP connection may sit idle. [env: POP3GW_CONNECTION_TIMEOUT]")
     var connectionTimeout: Int = Environment.int("POP3GW_CONNECTION_TIMEOUT", default: 30)
 
+    @Option(help: "Most HTTP connections open at once; more are refused. [env: POP3GW_MAX_CONNECTIONS]")
+    var maxConnections: Int = Environment.int("POP3GW_MAX_CONNECTIONS", default: 1024)
+
+    @Option(
+        help: "Most HTTP connections open at once from one client address. [env: POP3GW_MAX_CONNECTIONS_PER_IP]"
+    )
+    var maxConnectionsPerIp: Int = Environment.int("POP3GW_MAX_CONNECTIONS_PER_IP", default: 64)
+
     @Option(help: "PEM certificate chain: serve HTTPS (TLS 1.2 and 1.3) instead of HTTP. [env: POP3GW_TLS_CERT]")
     var tlsCert: String = Environment.string("POP3GW_TLS_CERT", default: "")
 
@@ -112,6 +120,7 @@ struct ServeCommand: ParsableCommand {
         let positive = [
             self.httpThreads, self.workers, self.maxSessions, self.idleTimeout, self.refreshInterval,
             self.cacheMemory, self.cacheDisk, self.maxMessageSize, self.streamingThreshold, self.connectionTimeout,
+            self.maxConnections, self.maxConnectionsPerIp,
         ]
         guard positive.allSatisfy({ $0 > 0 }), self.maxWaiting >= 0 else {
             throw ValidationError("sizes, counts and timeouts must be positive")
@@ -234,6 +243,8 @@ struct ServeCommand: ParsableCommand {
                 host: address.host,
                 port: address.port,
                 threads: self.httpThreads,
+                connectionLimit: self.maxConnections,
+                perIPConnectionLimit: self.maxConnectionsPerIp,
                 connectionTimeout: .seconds(self.connectionTimeout),
                 tls: try self.serverTLS()
             ),
@@ -288,6 +299,8 @@ struct ServeCommand: ParsableCommand {
             "command_timeout_s": seconds(upstream.commandTimeout),
             "http_threads": .stringConvertible(self.httpThreads),
             "connection_timeout_s": .stringConvertible(self.connectionTimeout),
+            "max_connections": .stringConvertible(self.maxConnections),
+            "max_connections_per_ip": .stringConvertible(self.maxConnectionsPerIp),
             "workers": .stringConvertible(self.workers),
             "max_sessions": .stringConvertible(self.maxSessions),
             "max_waiting": .stringConvertible(self.maxWaiting),
