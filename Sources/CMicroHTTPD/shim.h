@@ -31,6 +31,13 @@ static inline const struct sockaddr *pop3gw_MHD_connection_client_address(struct
     return info == NULL ? NULL : info->client_addr;
 }
 
+/// MHD_get_connection_info is variadic, which Swift cannot call: this fetches only the connection's
+/// socket (MHD_CONNECTION_INFO_CONNECTION_FD takes no extra argument); -1 if MHD has none.
+static inline int pop3gw_MHD_connection_socket(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
 /// MHD_CONTENT_READER_END_OF_STREAM is a macro with a cast, which Swift does not import: the
 /// content reader returns this when the producer finished normally.
 static inline ssize_t pop3gw_MHD_content_reader_end_of_stream(void) {

@@ -7,6 +7,7 @@
 final class DaemonContext: @unchecked Sendable {
     let handler: @Sendable (HTTPRequest, HTTPResponder) -> Void
     let configuration: HTTPServerConfiguration
+    let requestDeadlines: RequestDeadlines
 
     private let lock = ConditionLock()
     private var exchanges: [ObjectIdentifier: ResponseExchange] = [:]
@@ -16,6 +17,7 @@ final class DaemonContext: @unchecked Sendable {
     init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void) {
         self.configuration = configuration
         self.handler = handler
+        self.requestDeadlines = RequestDeadlines(timeout: configuration.connectionTimeout)
     }
 
     var isStopping: Bool {

@@ -11,7 +11,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Connections open at once from one client address; beyond it MHD accepts and closes.
     public var perIPConnectionLimit: Int
     /// Idle time after which MHD closes a connection (whole seconds, rounded up; at least 1). Not
-    /// counted while a connection is suspended waiting for the application.
+    /// counted while a connection is suspended waiting for the application. It is also the longest a
+    /// request may take to arrive, from the connection's start or the previous request's end, however
+    /// busily the client trickles its bytes (`RequestDeadlines`).
     public var connectionTimeout: Duration
     /// MHD's per-connection memory pool (`MHD_OPTION_CONNECTION_MEMORY_LIMIT`), which holds the
     /// request line and header fields: a bigger head gets a 4xx from MHD (431 for header fields,

@@ -14,6 +14,24 @@ enum MHDCallbacks {
             MHD_RequestTerminationCode
         ) -> Void
 
+    typealias ConnectionNoticeCallback =
+        @convention(c) (
+            UnsafeMutableRawPointer?, OpaquePointer?, UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+            MHD_ConnectionNotificationCode
+        ) -> Void
+
+    /// A connection opened or closed: starts or ends its request deadline.
+    static let connectionNotice: ConnectionNoticeCallback = { cls, connection, _, code in
+        guard let cls, let connection else { return }
+        let daemon = Unmanaged<DaemonContext>.fromOpaque(cls).takeUnretainedValue()
+        switch code {
+        case .CONNECTION_NOTIFY_STARTED:
+            daemon.requestDeadlines.connectionStarted(connection)
+        default:
+            daemon.requestDeadlines.connectionClosed(connection)
+        }
+    }
+
     /// Called once per request with the raw target, before MHD percent-decodes it: creates the request's
     /// context, which becomes its `con_cls`.
     static let uriLog: URILogCallback = { cls, uri, _ in
@@ -27,10 +45,13 @@ enum MHDCallbacks {
 
     /// The request is over (sent, failed, timed out, or the daemon is stopping): ends a stream still
     /// producing and releases the context.
-    static let completed: CompletedCallback = { cls, _, requestState, _ in
+    static let completed: CompletedCallback = { cls, connection, requestState, _ in
         guard let cls, let requestState, let state = requestState.pointee else { return }
         requestState.pointee = nil
         let daemon = Unmanaged<DaemonContext>.fromOpaque(cls).takeUnretainedValue()
+        if let connection {
+            daemon.requestDeadlines.requestEnded(connection)
+        }
         let request = Unmanaged<RequestContext>.fromOpaque(state).takeRetainedValue()
         request.exchange.finish()
         daemon.unregister(request.exchange)
@@ -99,6 +120,7 @@ enum MHDCallbacks {
             }
             guard request.exchange.hasAnswer else { return .YES }
             request.phase = .dispatched
+            daemon.requestDeadlines.requestReceived(connection)
             return Self.queueOrSuspend(request, daemon: daemon, connection: connection)
 
         case .receivingBody:
@@ -110,6 +132,7 @@ enum MHDCallbacks {
                 return .YES
             }
             request.phase = .dispatched
+            daemon.requestDeadlines.requestReceived(connection)
             if !request.exchange.hasAnswer {
                 if request.bodyTooLarge {
                     request.exchange.respond(Self.bodyTooLarge(limit: daemon.configuration.maxBodyBytes))

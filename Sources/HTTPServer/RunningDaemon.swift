@@ -42,6 +42,11 @@ final class RunningDaemon: @unchecked Sendable {
                 ptr_value: contextPointer
             ),
             MHD_OptionItem(
+                option: .NOTIFY_CONNECTION,
+                value: unsafeBitCast(MHDCallbacks.connectionNotice, to: Int.self),
+                ptr_value: contextPointer
+            ),
+            MHD_OptionItem(
                 option: .NOTIFY_COMPLETED,
                 value: unsafeBitCast(MHDCallbacks.completed, to: Int.self),
                 ptr_value: contextPointer
@@ -85,6 +90,11 @@ final class RunningDaemon: @unchecked Sendable {
             // With the same options otherwise, a refused start with TLS is the certificate or key.
             throw configuration.tls == nil ? .daemonStartFailed : .tlsSetupFailed
         }
+        guard context.requestDeadlines.start() else {
+            MHD_stop_daemon(daemon)
+            for string in tlsStrings { free(string) }
+            throw .daemonStartFailed
+        }
         return RunningDaemon(context: context, port: socket.port, daemon: daemon, tlsStrings: tlsStrings)
     }
 
@@ -103,6 +113,8 @@ final class RunningDaemon: @unchecked Sendable {
         // back on each. No new suspension can happen now: every request has an answer and every
         // stream is cancelled. The wait is bounded; MHD_stop_daemon also processes pending resumes.
         _ = self.context.waitUntilNoConnectionSuspended(untilUptimeNanoseconds: Uptime.nanoseconds(after: .seconds(2)))
+        // Before MHD closes the sockets, whose numbers may then be reused.
+        self.context.requestDeadlines.stop()
         MHD_stop_daemon(self.daemon)
         // After MHD_quiesce_daemon the listening socket is ours to close, and only after
         // MHD_stop_daemon, since MHD's threads may still use it until then. Had quiescing failed,

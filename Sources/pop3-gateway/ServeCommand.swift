@@ -69,7 +69,12 @@ struct ServeCommand: ParsableCommand {
     )
     var spoolDir: String = Environment.string("POP3GW_SPOOL_DIR", default: "")
 
-    @Option(help: "Seconds an HTTP connection may sit idle. [env: POP3GW_CONNECTION_TIMEOUT]")
+    @Option(
+        help: """
+            Seconds an HTTP connection may sit idle, or take to send a whole request however busily it \
+            trickles. [env: POP3GW_CONNECTION_TIMEOUT]
+            """
+    )
     var connectionTimeout: Int = Environment.int("POP3GW_CONNECTION_TIMEOUT", default: 30)
 
     @Option(help: "Most HTTP connections open at once; more are refused. [env: POP3GW_MAX_CONNECTIONS]")

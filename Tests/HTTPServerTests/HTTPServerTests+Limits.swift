@@ -122,4 +122,89 @@ extension HTTPServerTests {
         #expect(idle >= .milliseconds(500))
         #expect(idle < .seconds(3))
     }
+
+    /// Slow-loris clients that trickle a request head or body a byte at a time are cut off at the
+    /// connection timeout however busily they trickle, while other clients are served at once.
+    @Test func slowClientsAreCutOffWithoutStallingOthers() throws {
+        let configuration = HTTPServerConfiguration(port: 0, connectionTimeout: .seconds(1))
+        let server = try ServerFixture.started(configuration) { _, responder in
+            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
+        }
+        defer { server.stop(gracePeriod: .seconds(1)) }
+        let slowClients = try (0..<20).map { index in
+            let client = try LoopbackHTTPClient(port: server.port)
+            if index.isMultiple(of: 2) {
+                try client.send("GET /slow HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+            } else {
+                try client.send("POST /slow HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100000\r\n\r\n")
+            }
+            return client
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var cutAfter: [Int: Duration] = [:]
+        var slowestOther = Duration.zero
+        while cutAfter.count < slowClients.count && clock.now - start < .seconds(5) {
+            for (index, client) in slowClients.enumerated() where cutAfter[index] == nil {
+                if client.serverHasClosed() {
+                    cutAfter[index] = clock.now - start
+                } else {
+                    try? client.send("x")
+                }
+            }
+            let other = try LoopbackHTTPClient(port: server.port)
+            let asked = clock.now
+            try other.sendRequest("GET", "/")
+            #expect(try other.readResponse().text == "ok")
+            slowestOther = max(slowestOther, clock.now - asked)
+            usleep(100_000)
+        }
+        #expect(cutAfter.count == slowClients.count)
+        // The timeout, plus at most one sweep interval and some scheduling slack.
+        #expect(cutAfter.values.allSatisfy { $0 >= .milliseconds(900) && $0 < .milliseconds(2500) })
+        #expect(slowestOther < .milliseconds(500))
+        #expect(ServerFixture.eventually { server.requestsInFlight == 0 })
+    }
+
+    /// A keep-alive client that sends its requests in good time is never cut off between them.
+    @Test func promptKeepAliveClientIsNotCutOff() throws {
+        let configuration = HTTPServerConfiguration(port: 0, connectionTimeout: .seconds(1))
+        let server = try ServerFixture.started(configuration) { _, responder in
+            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
+        }
+        defer { server.stop(gracePeriod: .seconds(1)) }
+        let client = try LoopbackHTTPClient(port: server.port)
+        // 3 s in all, three times the timeout, on one connection.
+        for _ in 0..<10 {
+            try client.sendRequest("GET", "/")
+            #expect(try client.readResponse().text == "ok")
+            usleep(300_000)
+        }
+    }
+
+    /// Clients sending oversized heads and bodies are refused without delaying a normal client.
+    @Test func oversizedRequestsDoNotStallOthers() throws {
+        let configuration = HTTPServerConfiguration(port: 0, maxBodyBytes: 1024)
+        let server = try ServerFixture.started(configuration) { _, responder in
+            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
+        }
+        defer { server.stop(gracePeriod: .seconds(1)) }
+        let clock = ContinuousClock()
+        for round in 0..<10 {
+            let oversized = try LoopbackHTTPClient(port: server.port)
+            if round.isMultiple(of: 2) {
+                try oversized.sendRequest("GET", "/", headers: [("X-Big", String(repeating: "x", count: 64 * 1024))])
+            } else {
+                try oversized.sendRequest("POST", "/", body: [UInt8](repeating: 0x42, count: 256 * 1024))
+            }
+            let other = try LoopbackHTTPClient(port: server.port)
+            let asked = clock.now
+            try other.sendRequest("GET", "/")
+            #expect(try other.readResponse().text == "ok")
+            #expect(clock.now - asked < .milliseconds(500))
+            let refused = try oversized.readResponse()
+            #expect([413, 431].contains(refused.status))
+        }
+        #expect(ServerFixture.eventually { server.requestsInFlight == 0 })
+    }
 }

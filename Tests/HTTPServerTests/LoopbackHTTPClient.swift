@@ -135,6 +135,14 @@ final class LoopbackHTTPClient {
         }
     }
 
+    /// Whether the server has closed the connection (EOF or reset), without waiting; bytes the server
+    /// sent meanwhile stay unread.
+    func serverHasClosed() -> Bool {
+        var byte: UInt8 = 0
+        let received = recv(self.descriptor, &byte, 1, Int32(MSG_PEEK) | Int32(MSG_DONTWAIT))
+        return received == 0 || (received < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    }
+
     /// Reads one response: the head, then a body framed by Content-Length, chunked encoding, or the
     /// end of the connection. `isHead` says the request was HEAD (no body follows).
     func readResponse(isHead: Bool = false) throws -> ParsedHTTPResponse {
