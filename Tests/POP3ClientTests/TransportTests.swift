@@ -1,5 +1,6 @@
 import Glibc
 import POP3
+import TestSupport
 import Testing
 
 @testable import POP3Client
@@ -233,10 +234,37 @@ import Testing
         #expect(server.join() == nil)
     }
 
-    /// A server that speaks only TLS 1.1 is refused, because the client requires TLS 1.2 or later.
-    @Test func tlsServerLimitedToTLS11IsRefused() throws {
+    /// A server that speaks only TLS 1.0 or only TLS 1.1 is refused, because the client requires TLS 1.2 or
+    /// later; Python's ssl, allowed that old version, completes the same handshake (so the server really
+    /// offers it).
+    @Test(arguments: [TLSContext.ProtocolVersion.tls1_0, .tls1_1])
+    func tlsServerLimitedToOldVersionIsRefused(_ version: TLSContext.ProtocolVersion) throws {
         let certificates = TestCertificates.shared
-        let serverContext = try certificates.serverContext(minimumVersion: .tls1_1, maximumVersion: .tls1_1)
+        let serverContext = try certificates.serverContext(minimumVersion: version, maximumVersion: version)
+
+        let control = try LoopbackListener()
+        let controlServer = control.serveOne { socket in
+            let tls = try TLSStream.accept(over: socket, context: serverContext, deadline: .after(Self.longDeadline))
+            tls.close()
+        }
+        let pythonName = version == .tls1_0 ? "TLSv1" : "TLSv1_1"
+        let negotiated = try Python3.run([
+            "-c",
+            """
+            import socket, ssl, sys
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.minimum_version = context.maximum_version = ssl.TLSVersion.\(pythonName)
+            context.set_ciphers("DEFAULT:@SECLEVEL=0")
+            context.load_verify_locations(sys.argv[1])
+            with socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=5) as raw:
+                with context.wrap_socket(raw, server_hostname="pop3.test") as tls:
+                    print(tls.version())
+            """,
+            certificates.caCertificateFile, String(control.port),
+        ])
+        #expect(String(decoding: negotiated, as: UTF8.self) == (version == .tls1_0 ? "TLSv1\n" : "TLSv1.1\n"))
+        #expect(controlServer.join() == nil)
+
         let listener = try LoopbackListener()
         let server = listener.serveOne { socket in
             _ = try TLSStream.accept(over: socket, context: serverContext, deadline: .after(Self.longDeadline))
@@ -246,7 +274,7 @@ import Testing
         }
         #expect(error.code == .tlsFailed)
         #expect(error.detail.hasPrefix("TLS handshake failed: "))
-        // The server side must have failed too: no TLS 1.1 session came about.
+        // The server side must have failed too: no old-version session came about.
         #expect(server.join() != nil)
     }
 
