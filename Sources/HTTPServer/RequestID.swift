@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The `X-Request-Id` of a request: the caller's when it is safe to echo and log, else a new one.
 ///
 /// The server gives every request one (`HTTPRequest.id`) as soon as its header fields are in, and sends
@@ -17,17 +19,25 @@ enum RequestID {
         return (1...128).contains(bytes.count) && bytes.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
-    /// 16 random bytes (the system generator: getrandom(2)) as 32 lower-case hex digits.
+    /// 32 lower-case hex digits: a random prefix drawn once per process (getrandom(2)) and a counter, so
+    /// ids are unique across restarts and cost no system call per request.
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
+        let sequence = Self.counter.wrappingAdd(1, ordering: .relaxed).newValue
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(32)
-        for word in [generator.next() as UInt64, generator.next() as UInt64] {
+        for word in [Self.processPrefix, sequence] {
             for shift in stride(from: 60, through: 0, by: -4) {
                 text.append(digits[Int((word >> UInt64(shift)) & 0xF)])
             }
         }
         return String(decoding: text, as: UTF8.self)
     }
+
+    private static let processPrefix: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next()
+    }()
+
+    private static let counter = Atomic<UInt64>(0)
 }

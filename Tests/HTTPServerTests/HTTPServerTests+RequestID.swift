@@ -39,4 +39,16 @@ extension HTTPServerTests {
         }
         #expect(RequestID.make(from: nil) != RequestID.make(from: nil))
     }
+
+    /// Generated ids from many threads at once are all distinct, 32 lower-case hex digits each.
+    @Test func generatedRequestIdsAreUnique() async {
+        let ids = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<5000).map { _ in RequestID.generate() } }
+            }
+            return await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        #expect(Set(ids).count == 40_000)
+        #expect(ids.allSatisfy { $0.utf8.count == 32 && $0.allSatisfy(\.isHexDigit) && $0 == $0.lowercased() })
+    }
 }
