@@ -11,9 +11,25 @@ enum RoutePattern: CaseIterable, Sendable {
     case metrics
     case openAPI
 
-    /// The path split at `/`, without the empty segment before the leading one.
+    /// The path split at `/`, without the empty segment before the leading one. Over the UTF-8 bytes
+    /// (a `/` is always a whole character), since the generic `split` costs several times as much and
+    /// this runs on every request.
     static func segments(of path: String) -> [Substring] {
-        Array(path.split(separator: "/", omittingEmptySubsequences: false).dropFirst())
+        let bytes = path.utf8
+        var segments: [Substring] = []
+        var start = bytes.startIndex
+        var sawFirst = false
+        var index = start
+        while index != bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "/") {
+                if sawFirst { segments.append(Substring(bytes[start..<index])) }
+                sawFirst = true
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+        if sawFirst { segments.append(Substring(bytes[start..<bytes.endIndex])) }
+        return segments
     }
 
     init?(path: String) {

@@ -99,7 +99,9 @@ public enum POP3Listing {
         return messages
     }
 
-    /// A unique id is 1–70 characters in 0x21–0x7E (RFC 1939 §7).
+    /// A unique id is 1–70 characters in 0x21–0x7E (RFC 1939 §7). Inlinable, so that callers in other
+    /// modules get it specialised for their collection type (it runs on every request naming an id).
+    @inlinable
     public static func isValidUID<Bytes: Collection<UInt8>>(_ uid: Bytes) -> Bool {
         (1...70).contains(uid.count) && uid.allSatisfy { (0x21...0x7E).contains($0) }
     }
