@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "POP3ClientTests",
-            dependencies: ["POP3", "POP3Client"],
+            dependencies: ["POP3", "POP3Client", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

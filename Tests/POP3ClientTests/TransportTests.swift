@@ -1,5 +1,6 @@
 import Glibc
 import POP3
+import TestSupport
 import Testing
 
 @testable import POP3Client
