@@ -12,7 +12,7 @@ extension FaultMatrix {
                 try connection.send("-ERR [SYS/TEMP] too busy, try later")
                 try connection.stayQuiet()
             },
-            request: mailboxFails(503, "upstream_unavailable", retryAfter: true)
+            request: mailboxFails(503, "upstream_unavailable", retryAfter: 30)
         ),
         FaultMatrixRow(
             name: "greetingGarbage",
@@ -175,12 +175,12 @@ extension FaultMatrix {
         refusedLogin(
             "passINUSE",
             "-ERR [IN-USE] mailbox locked",
-            mailboxFails(423, "mailbox_locked", retryAfter: true)
+            mailboxFails(423, "mailbox_locked", retryAfter: 5)
         ),
         refusedLogin(
             "passLOGINDELAY",
             "-ERR [LOGIN-DELAY] wait before logging in again",
-            mailboxFails(429, "login_delay", retryAfter: true)
+            mailboxFails(429, "login_delay", retryAfter: 60)
         ),
         refusedLogin("passSYSPERM", "-ERR [SYS/PERM] account disabled", mailboxFails(502, "upstream_error")),
         FaultMatrixRow(

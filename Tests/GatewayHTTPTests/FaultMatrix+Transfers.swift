@@ -207,7 +207,7 @@ extension FaultMatrix {
                 path: "/v1/messages?refresh=true",
                 status: 423,
                 code: "mailbox_locked",
-                retryAfter: true
+                retryAfter: 5
             )
         ),
     ]

@@ -49,7 +49,7 @@ enum FaultMatrix {
         FaultMatrixStep(path: "/v1/messages/\(id)/raw", status: status, code: code, body: body)
     }
 
-    static func mailboxFails(_ status: Int, _ code: String, retryAfter: Bool = false) -> FaultMatrixStep {
+    static func mailboxFails(_ status: Int, _ code: String, retryAfter: Int? = nil) -> FaultMatrixStep {
         FaultMatrixStep(path: "/v1/mailbox", status: status, code: code, retryAfter: retryAfter)
     }
 

@@ -26,8 +26,8 @@ struct FaultMatrixStep: Sendable {
     var status: Int
     /// The problem+json `code`, for an error answer.
     var code: String?
-    /// Whether the answer must carry `Retry-After` (a positive number of seconds).
-    var retryAfter = false
+    /// The `Retry-After` seconds the answer must carry, if any.
+    var retryAfter: Int?
     /// The exact body the answer must have.
     var body: [UInt8]?
     /// For a listing: the ids it must show (in any order, each once).

@@ -296,6 +296,41 @@ final class FaultUpstreamConnection: @unchecked Sendable {
         while try self.readCommand() != nil {}
     }
 
+    /// Relays the connection, plain TCP both ways, to the server on 127.0.0.1:`port`, recording the client's
+    /// lines as commands, until either side hangs up or the client sends a line for which `cut` is true:
+    /// that line is not forwarded, and both connections are dropped at once.
+    func relay(toPort port: Int, cut: (String) -> Bool) throws {
+        let server = try TCPSocket.connect(host: "127.0.0.1", port: port, deadline: .after(.seconds(5)))
+        defer { server.close() }
+        let giveUp = ContinuousClock.now + FaultUpstream.patience
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        /// One read of at most 20 ms: the bytes, empty when none came, nil at the end of the stream.
+        func readSome(_ stream: any ByteStream) throws -> [UInt8]? {
+            do {
+                let count = try chunk.withUnsafeMutableBytes {
+                    try stream.read(into: $0, deadline: .after(.milliseconds(20)))
+                }
+                return count == 0 ? nil : Array(chunk[..<count])
+            } catch let error as POP3Error where error.code == .timeout {
+                return []
+            }
+        }
+        while ContinuousClock.now < giveUp && !self.core.isStopping {
+            guard let fromClient = try readSome(self.socket) else { return }
+            self.buffer += fromClient
+            while let lf = self.buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(self.buffer[...lf])
+                self.buffer.removeFirst(lf + 1)
+                let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
+                self.core.record("\(self.number) \(text)")
+                if cut(text) { throw FaultUpstreamEnd(description: "relay cut at \(text)") }
+                try line.withUnsafeBytes { try server.write($0, deadline: .after(.seconds(5))) }
+            }
+            guard let fromServer = try readSome(server) else { return }
+            if !fromServer.isEmpty { try self.send(bytes: fromServer) }
+        }
+    }
+
     /// Greets and accepts any USER/PASS (CAPA offers no SASL, so the client uses USER/PASS); false if the
     /// client left or quit before logging in, or `passAnswer` refused the login.
     ///
