@@ -13,19 +13,23 @@ public final class UpstreamSession: PooledSession {
 
     /// The session's snapshot of the maildrop, newest (highest number) first, fetched once.
     struct Listing {
-        /// Messages that have a valid UIDL, newest first.
+        /// Messages that have a valid UIDL, newest first; of messages sharing a UIDL only the first.
         var messages: [POP3MessageInfo]
-        /// The first message with each UIDL (duplicates happen, checklist 18).
+        /// The first (lowest-numbered) message with each UIDL (duplicates happen, checklist 18).
         var byUID: [String: POP3MessageInfo]
     }
 
     func listing() throws(POP3Error) -> Listing {
         if let cachedListing { return cachedListing }
-        let all = try self.client.listing()
-        let messages = all.filter { $0.uid != nil }.sorted { $0.number > $1.number }
+        let oldestFirst = try self.client.listing().filter { $0.uid != nil }.sorted { $0.number < $1.number }
         var byUID: [String: POP3MessageInfo] = [:]
-        for message in messages.reversed() {
+        for message in oldestFirst {
             if let uid = message.uid, byUID[uid] == nil { byUID[uid] = message }
+        }
+        // A UIDL that several messages share is listed once, as the message its id serves: callers key
+        // by id, and a second entry would be one they can never fetch.
+        let messages = oldestFirst.reversed().filter { message in
+            message.uid.flatMap { byUID[$0] }?.number == message.number
         }
         let listing = Listing(messages: messages, byUID: byUID)
         self.cachedListing = listing

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import POP3
 import Synchronization
+import TestSupport
 
 @testable import POP3Client
 
@@ -34,6 +35,9 @@ final class FaultUpstream: Sendable {
     /// How many connections were accepted so far.
     var connectionsAccepted: Int { self.core.state.withLock { $0.accepted } }
 
+    /// How many accepted connections are not closed yet (their scripts still run).
+    var connectionsOpen: Int { self.core.state.withLock { $0.open } }
+
     /// Every command line the clients sent, on any connection, in arrival order.
     var commands: [String] { self.core.state.withLock { $0.commands } }
 
@@ -57,6 +61,7 @@ final class FaultUpstream: Sendable {
     final class Core: Sendable {
         struct State {
             var accepted = 0
+            var open = 0
             var commands: [String] = []
             var stopping = false
             /// The accept loop and the scripts still running.
@@ -122,6 +127,7 @@ final class FaultUpstream: Sendable {
                 guard client >= 0 else { continue }
                 let number = self.state.withLock { state in
                     state.accepted += 1
+                    state.open += 1
                     state.threads += 1
                     return state.accepted
                 }
@@ -137,7 +143,10 @@ final class FaultUpstream: Sendable {
                         // A stop, a client that went away, or patience exhausted: the connection just ends.
                     }
                     connection.close()
-                    self.state.withLock { $0.threads -= 1 }
+                    self.state.withLock { state in
+                        state.open -= 1
+                        state.threads -= 1
+                    }
                 }
                 thread.name = "fault upstream connection \(number)"
                 thread.start()
@@ -160,11 +169,15 @@ struct FaultUpstreamEnd: Error, CustomStringConvertible {
 }
 
 /// One accepted connection of a `FaultUpstream`, used by its script's thread only.
+///
+/// Plain TCP until `startTLS(certificateFile:)`; from then on every read and write goes through TLS.
 final class FaultUpstreamConnection: @unchecked Sendable {
     /// Counted from 1, in accept order.
     let number: Int
     private let socket: TCPSocket
     private let core: FaultUpstream.Core
+    private var tls: TLSStream?
+    private var isClosed = false
     private var buffer: [UInt8] = []
 
     fileprivate init(number: Int, socket: TCPSocket, core: FaultUpstream.Core) {
@@ -173,14 +186,70 @@ final class FaultUpstreamConnection: @unchecked Sendable {
         self.core = core
     }
 
-    fileprivate func close() {
+    private var stream: any ByteStream { self.tls ?? self.socket }
+
+    /// Hangs up cleanly: TLS sends close_notify first. Closing twice does nothing.
+    func close() {
+        guard !self.isClosed else { return }
+        self.isClosed = true
+        if let tls = self.tls {
+            tls.close()
+        } else {
+            self.socket.close()
+        }
+    }
+
+    /// Ends the TCP connection without a TLS close_notify (a truncation, or a careless server).
+    func closeWithoutCloseNotify() {
+        guard !self.isClosed else { return }
+        self.isClosed = true
+        _ = shutdown(self.socket.fileDescriptor, Int32(SHUT_RDWR))
+        // The write side is shut, so the close_notify this would send cannot go out any more.
+        self.tls?.close()
         self.socket.close()
+    }
+
+    /// Runs the server side of a TLS handshake presenting `certificateFile` (with the test key); throws when
+    /// the client gives up on it, e.g. because it rejected the certificate.
+    func startTLS(certificateFile: String = TestCertificates.shared.serverCertificateFile) throws {
+        let context = try TLSContext.server(
+            certificateFile: certificateFile,
+            privateKeyFile: TestCertificates.shared.serverPrivateKeyFile
+        )
+        do {
+            self.tls = try TLSStream.accept(over: self.socket, context: context, deadline: .after(.seconds(5)))
+        } catch {
+            // TLSStream.accept closes the socket when the handshake fails.
+            self.isClosed = true
+            throw error
+        }
     }
 
     /// Sends each line with CRLF.
     func send(_ lines: String...) throws {
-        let bytes = Array(lines.map { $0 + "\r\n" }.joined().utf8)
-        try bytes.withUnsafeBytes { try self.socket.write($0, deadline: .after(.seconds(5))) }
+        try self.send(lines: lines)
+    }
+
+    /// Sends the lines, each with CRLF, in one write.
+    func send(lines: [String]) throws {
+        try self.send(bytes: Array(lines.map { $0 + "\r\n" }.joined().utf8))
+    }
+
+    /// Sends `bytes` exactly as given, in one write.
+    func send(bytes: [UInt8]) throws {
+        guard !self.isClosed else { throw FaultUpstreamEnd(description: "connection closed") }
+        let stream = self.stream
+        try bytes.withUnsafeBytes { try stream.write($0, deadline: .after(.seconds(5))) }
+    }
+
+    /// Sends `bytes` one write per byte with `interval` between them; throws once the client is gone or the
+    /// upstream stops.
+    func trickle(_ bytes: [UInt8], interval: Duration) throws {
+        for byte in bytes {
+            guard !self.core.isStopping else { throw FaultUpstreamEnd(description: "upstream stopping") }
+            try self.send(bytes: [byte])
+            Thread.sleep(forTimeInterval: Double(interval / .milliseconds(1)) / 1000)
+        }
     }
 
     /// The next line without its line ending, or nil once the client has closed the connection.
@@ -197,14 +266,19 @@ final class FaultUpstreamConnection: @unchecked Sendable {
             }
             guard !self.core.isStopping else { throw FaultUpstreamEnd(description: "upstream stopping") }
             guard ContinuousClock.now < giveUp else { throw FaultUpstreamEnd(description: "client silent") }
+            guard !self.isClosed else { return nil }
+            let stream = self.stream
             do {
                 let count = try chunk.withUnsafeMutableBytes {
-                    try self.socket.read(into: $0, deadline: .after(.milliseconds(100)))
+                    try stream.read(into: $0, deadline: .after(.milliseconds(100)))
                 }
                 if count == 0 { return nil }
                 self.buffer += chunk[..<count]
             } catch let error as POP3Error where error.code == .timeout {
                 continue
+            } catch {
+                // A reset, or a TLS error: the client is gone.
+                return nil
             }
         }
     }
@@ -222,19 +296,72 @@ final class FaultUpstreamConnection: @unchecked Sendable {
         while try self.readCommand() != nil {}
     }
 
+    /// Relays the connection, plain TCP both ways, to the server on 127.0.0.1:`port`, recording the client's
+    /// lines as commands, until either side hangs up or the client sends a line for which `cut` is true:
+    /// that line is not forwarded, and both connections are dropped at once.
+    func relay(toPort port: Int, cut: (String) -> Bool) throws {
+        let server = try TCPSocket.connect(host: "127.0.0.1", port: port, deadline: .after(.seconds(5)))
+        defer { server.close() }
+        let giveUp = ContinuousClock.now + FaultUpstream.patience
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        /// One read of at most 20 ms: the bytes, empty when none came, nil at the end of the stream.
+        func readSome(_ stream: any ByteStream) throws -> [UInt8]? {
+            do {
+                let count = try chunk.withUnsafeMutableBytes {
+                    try stream.read(into: $0, deadline: .after(.milliseconds(20)))
+                }
+                return count == 0 ? nil : Array(chunk[..<count])
+            } catch let error as POP3Error where error.code == .timeout {
+                return []
+            }
+        }
+        while ContinuousClock.now < giveUp && !self.core.isStopping {
+            guard let fromClient = try readSome(self.socket) else { return }
+            self.buffer += fromClient
+            while let lf = self.buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Array(self.buffer[...lf])
+                self.buffer.removeFirst(lf + 1)
+                let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .newlines)
+                self.core.record("\(self.number) \(text)")
+                if cut(text) { throw FaultUpstreamEnd(description: "relay cut at \(text)") }
+                try line.withUnsafeBytes { try server.write($0, deadline: .after(.seconds(5))) }
+            }
+            guard let fromServer = try readSome(server) else { return }
+            if !fromServer.isEmpty { try self.send(bytes: fromServer) }
+        }
+    }
+
     /// Greets and accepts any USER/PASS (CAPA offers no SASL, so the client uses USER/PASS); false if the
-    /// client left or quit before logging in.
-    func logIn(greeting: String = "+OK fault upstream ready") throws -> Bool {
+    /// client left or quit before logging in, or `passAnswer` refused the login.
+    ///
+    /// - Parameters:
+    ///   - capabilities: the CAPA lines; nil answers CAPA with `-ERR`.
+    ///   - startTLSCertificate: when set, CAPA offers STLS too, and STLS starts TLS presenting it.
+    ///   - passAnswer: the answer to PASS; anything but `+OK...` refuses the login.
+    func logIn(
+        greeting: String = "+OK fault upstream ready",
+        capabilities: [String]? = ["USER", "UIDL"],
+        startTLSCertificate: String? = nil,
+        passAnswer: String = "+OK logged in"
+    ) throws -> Bool {
         try self.send(greeting)
         while let command = try self.readCommand() {
             switch command.split(separator: " ").first.map({ $0.uppercased() }) {
             case "CAPA":
-                try self.send("+OK capabilities follow", "USER", "UIDL", ".")
+                guard let capabilities else {
+                    try self.send("-ERR unknown command")
+                    continue
+                }
+                let offered = self.tls == nil && startTLSCertificate != nil ? capabilities + ["STLS"] : capabilities
+                try self.send(lines: ["+OK capabilities follow"] + offered + ["."])
+            case "STLS" where self.tls == nil && startTLSCertificate != nil:
+                try self.send("+OK begin TLS")
+                try self.startTLS(certificateFile: startTLSCertificate ?? "")
             case "USER":
                 try self.send("+OK send PASS")
             case "PASS":
-                try self.send("+OK logged in")
-                return true
+                try self.send(passAnswer)
+                if passAnswer.hasPrefix("+OK") { return true }
             case "QUIT":
                 try self.send("+OK bye")
                 return false

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import POP3
+import TestSupport
 
 @testable import POP3Client
 

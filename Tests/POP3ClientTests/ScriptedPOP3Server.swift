@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import POP3
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import POP3Client
