@@ -56,7 +56,19 @@ public final class GatewayAPI: Sendable {
         let pattern = RoutePattern(segments: segments)
         let exchange = APIRequest(request, pattern: pattern, responder: responder, context: self.context)
         exchange.log(.debug, "request received", ["method": .string(request.method), "path": .string(request.path)])
-        if request.method == "OPTIONS", let pattern, request.headers.contains("Origin") {
+        if request.method == "OPTIONS", let pattern {
+            // A malformed id is 400 whatever the method, preflights included.
+            do throws(Problem) {
+                try Route.checkIDs(segments: segments, pattern: pattern)
+            } catch {
+                return exchange.respond(error.response, problem: error)
+            }
+            guard request.headers.contains("Origin") else {
+                // Not a preflight: RFC 9110's OPTIONS, the path's methods in `Allow`.
+                var headers = HTTPHeaders()
+                headers.add(name: "Allow", value: pattern.allowedMethods.joined(separator: ", "))
+                return exchange.respond(HTTPResponse(status: 204, headers: headers))
+            }
             let (response, problem) = self.context.cors.preflight(
                 allowedOrigin: exchange.allowedOrigin,
                 pattern: pattern
@@ -66,6 +78,7 @@ public final class GatewayAPI: Sendable {
         let route: Route
         do {
             route = try Route.match(method: request.method, path: request.path, segments: segments, pattern: pattern)
+            try route.checkQuery(request.query)
         } catch {
             return exchange.respond(error.response, problem: error)
         }
