@@ -64,10 +64,10 @@ public final class GatewayAPI: Sendable {
                 return exchange.respond(error.response, problem: error)
             }
             guard request.headers.contains("Origin") else {
-                // Not a preflight: RFC 9110's OPTIONS, the path's methods in `Allow`.
-                var headers = HTTPHeaders()
-                headers.add(name: "Allow", value: pattern.allowedMethods.joined(separator: ", "))
-                return exchange.respond(HTTPResponse(status: 204, headers: headers))
+                // OPTIONS is answered only as a CORS preflight, which needs no credentials and so cannot tell
+                // whether a message exists; a plain OPTIONS would claim it does (openapi.yaml: Origin is required).
+                let problem = Problem.badRequest("OPTIONS is answered only as a CORS preflight: it needs Origin")
+                return exchange.respond(problem.response, problem: problem)
             }
             let (response, problem) = self.context.cors.preflight(
                 allowedOrigin: exchange.allowedOrigin,

@@ -58,7 +58,14 @@ import Testing
             #expect(try response.json()["code"] as? String == "bad_request", "\(path)")
         }
         #expect(try self.gateway.request("/v1/messages?limit=5&cursor=5-4142&refresh=false").status == 200)
-        #expect(try self.gateway.request("/metrics?x=1", method: "OPTIONS", user: nil).status == 204)
+        let preflight = try self.gateway.request(
+            "/v1/mailbox?x=1",
+            method: "OPTIONS",
+            user: nil,
+            headers: ["Origin": "https://app.example.com"]
+        )
+        #expect(preflight.status == 403, "judged by its origin (none is allowed here), not by its query")
+        #expect(try preflight.json()["code"] as? String == "cors_origin_not_allowed")
     }
 
     /// Subjects come decoded (RFC 2047) and addresses as {name, address}.
@@ -165,8 +172,8 @@ import Testing
         #expect(self.gateway.messageFiles(of: "scratch5").count == filesBefore - 1)
     }
 
-    /// Wrong password 401 with WWW-Authenticate, unknown id 404, malformed id 400, all problem+json; 405 and
-    /// OPTIONS list the path's methods in `Allow`.
+    /// Wrong password 401 with WWW-Authenticate, unknown id 404, malformed id 400 (for a preflight too), all
+    /// problem+json; 405 lists the path's methods, OPTIONS included, in `Allow`.
     @Test func errorsAreProblems() throws {
         let wrong = try self.gateway.request("/v1/mailbox", password: "wrong")
         #expect(wrong.status == 401)
@@ -189,12 +196,15 @@ import Testing
         let method = try self.gateway.request("/v1/mailbox", method: "POST")
         #expect(method.status == 405)
         #expect(method.headers["allow"] == "GET, HEAD, OPTIONS")
-        let options = try self.gateway.request("/v1/messages/any-id", method: "OPTIONS", user: nil)
-        #expect(options.status == 204)
-        #expect(options.headers["allow"] == "GET, HEAD, DELETE, OPTIONS")
-        #expect(options.body.isEmpty)
-        let malformedOptions = try self.gateway.request("/v1/messages/%13/raw", method: "OPTIONS", user: nil)
-        #expect(malformedOptions.status == 400, "a malformed id is 400 for OPTIONS too")
+        let deleteAllowed = try self.gateway.request("/v1/messages/any-id/raw", method: "DELETE")
+        #expect(deleteAllowed.headers["allow"] == "GET, HEAD, OPTIONS")
+        let malformedOptions = try self.gateway.request(
+            "/v1/messages/%13/raw",
+            method: "OPTIONS",
+            user: nil,
+            headers: ["Origin": "https://app.example.com"]
+        )
+        #expect(malformedOptions.status == 400, "a malformed id is 400 for a preflight too")
         #expect(malformedOptions.headers["content-type"] == "application/problem+json")
     }
 
