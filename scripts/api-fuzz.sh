@@ -2,7 +2,8 @@
 # API fuzzing: schemathesis generates requests from openapi.yaml (valid and invalid ones) and sends
 # them to a running `pop3-gateway serve` in front of the private test Dovecot, with every check on.
 # Any answer the spec does not describe (status, header, content type, body schema), any 5xx, any
-# invalid request that is accepted or valid one that is refused fails the run.
+# invalid request that is accepted or valid one that is refused fails the run; so does, afterwards,
+# any recorded answer that scripts/api-fuzz-verify.py finds wrong (formats, Content-Length).
 #
 # Usage: scripts/api-fuzz.sh [EXAMPLES]   (EXAMPLES: most cases per operation and phase, default 50)
 #
@@ -50,6 +51,10 @@ if ! python3 -m schemathesis.cli --version 2>/dev/null | grep -q "$SCHEMATHESIS_
     echo "== installing schemathesis $SCHEMATHESIS_VERSION"
     python3 -m pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
 fi
+
+# For scripts/api-fuzz-verify.py: JSON Schema with the date-time format checker.
+python3 -c 'import jsonschema, referencing, rfc3339_validator, yaml' 2>/dev/null ||
+    python3 -m pip install -q jsonschema==4.26.0 rfc3339-validator==0.1.4 pyyaml
 
 gateway="$(swift build --show-bin-path)/pop3-gateway"
 [[ -x $gateway ]] || {
@@ -193,6 +198,11 @@ if ((status != 0)); then
 fi
 if ((cases < MIN_CASES)); then
     echo "api-fuzz: only $cases cases; raise EXAMPLES" >&2
+    exit 1
+fi
+# What schemathesis does not check: formats (date-time), Content-Length against the body, X-Request-Id.
+if ! python3 scripts/api-fuzz-verify.py openapi.yaml "$WORK_DIR/events.ndjson"; then
+    keep_work_dir=yes
     exit 1
 fi
 echo "api-fuzz: passed"
