@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what it needs, checks formatting, builds with
-# warnings as errors, starts a private Dovecot on loopback, runs every test, and stops Dovecot.
+# warnings as errors, starts a private Dovecot on loopback, runs every test, fuzzes the API against
+# openapi.yaml (scripts/api-fuzz.sh), and stops Dovecot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,9 @@ scripts/pop3-test-server.sh start
 
 echo "== swift test"
 swift test --skip-build --disable-xctest
+
+echo "== API fuzzing (schemathesis against openapi.yaml)"
+scripts/api-fuzz.sh
 
 echo "== pop3-gateway check against the test server"
 scripts/check-smoke-test.sh

@@ -290,10 +290,13 @@ struct ListCursor: Equatable {
         self.uid = message.uid ?? ""
     }
 
+    /// Takes exactly what `encoded` writes (openapi.yaml gives its pattern): a number of at most 18 digits
+    /// without sign or leading zero, `-`, and a UIDL as lower-case hex.
     init(parsing text: String) throws(MailboxServiceError) {
-        let parts = text.split(separator: "-", maxSplits: 1)
-        guard parts.count == 2, let number = Int(parts[0]), number > 0, let uid = Self.unhex(parts[1]),
-            POP3Listing.isValidUID(uid)
+        let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, (1...18).contains(parts[0].utf8.count), parts[0].utf8.first != UInt8(ascii: "0"),
+            parts[0].utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            let number = Int(parts[0]), let uid = Self.unhex(parts[1]), POP3Listing.isValidUID(uid)
         else { throw MailboxServiceError.invalidCursor }
         self.number = number
         self.uid = uid
@@ -310,18 +313,27 @@ struct ListCursor: Equatable {
         return messages.firstIndex { $0.number < self.number } ?? messages.count
     }
 
+    /// Lower-case hex pairs (as `encoded` writes them) to the text; nil for anything else.
     private static func unhex(_ text: Substring) -> String? {
         let digits = Array(text.utf8)
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
         var index = 0
         while index < digits.count {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+            guard let high = Self.hexValue(digits[index]), let low = Self.hexValue(digits[index + 1]) else {
                 return nil
             }
-            bytes.append(byte)
+            bytes.append(high << 4 | low)
             index += 2
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        default: nil
+        }
     }
 }

@@ -56,7 +56,19 @@ public final class GatewayAPI: Sendable {
         let pattern = RoutePattern(segments: segments)
         let exchange = APIRequest(request, pattern: pattern, responder: responder, context: self.context)
         exchange.log(.debug, "request received", ["method": .string(request.method), "path": .string(request.path)])
-        if request.method == "OPTIONS", let pattern, request.headers.contains("Origin") {
+        if request.method == "OPTIONS", let pattern {
+            // A malformed id is 400 whatever the method, preflights included.
+            do throws(Problem) {
+                try Route.checkIDs(segments: segments, pattern: pattern)
+            } catch {
+                return exchange.respond(error.response, problem: error)
+            }
+            guard request.headers.contains("Origin") else {
+                // OPTIONS is answered only as a CORS preflight, which needs no credentials and so cannot tell
+                // whether a message exists; a plain OPTIONS would claim it does (openapi.yaml: Origin is required).
+                let problem = Problem.badRequest("OPTIONS is answered only as a CORS preflight: it needs Origin")
+                return exchange.respond(problem.response, problem: problem)
+            }
             let (response, problem) = self.context.cors.preflight(
                 allowedOrigin: exchange.allowedOrigin,
                 pattern: pattern
@@ -66,6 +78,7 @@ public final class GatewayAPI: Sendable {
         let route: Route
         do {
             route = try Route.match(method: request.method, path: request.path, segments: segments, pattern: pattern)
+            try route.checkQuery(request.query)
         } catch {
             return exchange.respond(error.response, problem: error)
         }

@@ -17,8 +17,8 @@ struct MessageParameters: Hashable {
 
     init() {}
 
-    /// Like `ListParameters`: a malformed value is a 400, an unknown parameter is ignored, and a repeated
-    /// one takes its last value.
+    /// Like `ListParameters`: a malformed value is a 400 and a repeated one takes its last value. An unknown
+    /// parameter is skipped here: `Route.checkQuery` refused it before.
     init(_ request: HTTPRequest) throws(Problem) {
         for (name, value) in request.query {
             switch name {

@@ -47,8 +47,37 @@ package enum Route: Equatable {
             let id = try Self.messageID(segments[2])
             route = .attachment(id: id, attachmentId: try Self.attachmentID(segments[4]))
         }
-        guard pattern.methods.contains(method) else { throw Problem.methodNotAllowed(pattern.methods) }
+        guard pattern.methods.contains(method) else { throw Problem.methodNotAllowed(pattern.allowedMethods) }
         return route
+    }
+
+    /// The query parameters the route takes (openapi.yaml's); any other is a 400, so that a misspelt one
+    /// (`limt=5`) is not silently ignored.
+    var queryParameters: [String] {
+        switch self {
+        case .listMessages: ["limit", "cursor", "refresh"]
+        case .message: ["textType", "maxBytes"]
+        default: []
+        }
+    }
+
+    /// The 400 for a query parameter the route does not take, if `query` has one. The name is not echoed:
+    /// the caller knows what it sent, and the detail lists what the route takes.
+    func checkQuery(_ query: [(name: String, value: String)]) throws(Problem) {
+        let known = self.queryParameters
+        guard query.allSatisfy({ known.contains($0.name) }) else {
+            throw Problem.badRequest(
+                known.isEmpty
+                    ? "this route takes no query parameters"
+                    : "unknown query parameter; this route takes \(known.joined(separator: ", "))"
+            )
+        }
+    }
+
+    /// Throws the 400 of a malformed message or attachment id in a path of this pattern (for OPTIONS, which
+    /// `match` does not route): GET is every pattern's method, so only an id can be refused.
+    static func checkIDs(segments: [Substring], pattern: RoutePattern) throws(Problem) {
+        _ = try self.match(method: "GET", path: "", segments: segments, pattern: pattern)
     }
 
     /// Percent-decodes a path segment and checks it is a UIDL: 1–70 characters in 0x21–0x7E (RFC 1939 §7).

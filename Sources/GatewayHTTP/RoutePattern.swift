@@ -86,6 +86,11 @@ enum RoutePattern: CaseIterable, Sendable {
         self == .message ? ["GET", "HEAD", "DELETE"] : ["GET", "HEAD"]
     }
 
+    /// What `Allow` lists (on 405 and on an OPTIONS answer): `methods`, and OPTIONS, answered on every route.
+    var allowedMethods: [String] {
+        self.methods + ["OPTIONS"]
+    }
+
     /// Whether the route needs the caller's credentials.
     var needsCredentials: Bool {
         switch self {

@@ -31,6 +31,7 @@ public final class HTTPResponder: Sendable {
 
     private static let dropped = HTTPResponse.problem(
         status: 500,
+        code: "no_answer",
         title: "Internal Server Error",
         detail: "The request was dropped without an answer."
     )

@@ -1,14 +1,25 @@
 extension HTTPResponse {
     /// An RFC 9457 `application/problem+json` answer for the errors the server itself detects (body
-    /// too large, stopping); the application builds its own problems with more fields.
-    static func problem(status: Int, title: String, detail: String) -> HTTPResponse {
+    /// too large, stopping, a dropped responder), with the same fields as the application's problems:
+    /// `code` is stable snake_case, as openapi.yaml's `Problem` requires.
+    static func problem(status: Int, code: String, title: String, detail: String) -> HTTPResponse {
         let json =
             #"{"type":"about:blank","title":"\#(Self.jsonEscaped(title))","status":\#(status),"#
-            + #""detail":"\#(Self.jsonEscaped(detail))"}"#
+            + #""detail":"\#(Self.jsonEscaped(detail))","code":"\#(Self.jsonEscaped(code))"}"#
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/problem+json")
         headers.add(name: "Cache-Control", value: "no-store")
         return HTTPResponse(status: status, headers: headers, body: .bytes(Array(json.utf8)))
+    }
+
+    /// 503 for a request that arrives, or is still unanswered, while the server stops.
+    static var shuttingDown: HTTPResponse {
+        .problem(
+            status: 503,
+            code: "shutting_down",
+            title: "Service Unavailable",
+            detail: "The server is shutting down; retry the request."
+        )
     }
 
     /// Escapes a string for a JSON string literal (RFC 8259 §7).

@@ -116,7 +116,7 @@ enum MHDCallbacks {
                 // a client that sent `Expect: 100-continue` never sends it.
                 request.exchange.respond(Self.bodyTooLarge(limit: limit))
             } else if daemon.isStopping {
-                request.exchange.respond(Self.stopping)
+                request.exchange.respond(.shuttingDown)
             }
             guard request.exchange.hasAnswer else { return .YES }
             request.phase = .dispatched
@@ -137,7 +137,7 @@ enum MHDCallbacks {
                 if request.bodyTooLarge {
                     request.exchange.respond(Self.bodyTooLarge(limit: daemon.configuration.maxBodyBytes))
                 } else if daemon.isStopping {
-                    request.exchange.respond(Self.stopping)
+                    request.exchange.respond(.shuttingDown)
                 } else {
                     let httpRequest = HTTPRequest(
                         method: request.method,
@@ -276,12 +276,9 @@ enum MHDCallbacks {
     private static func bodyTooLarge(limit: Int) -> HTTPResponse {
         .problem(
             status: 413,
+            code: "body_too_large",
             title: "Content Too Large",
             detail: "The request body is larger than the limit of \(limit) bytes."
         )
-    }
-
-    private static var stopping: HTTPResponse {
-        .problem(status: 503, title: "Service Unavailable", detail: "The server is shutting down; retry the request.")
     }
 }

@@ -158,13 +158,7 @@ final class ResponseExchange: @unchecked Sendable {
 
     /// `stop` ran out of patience: answers 503 if nobody has, and ends a stream still producing.
     func abandon() {
-        self.respond(
-            .problem(
-                status: 503,
-                title: "Service Unavailable",
-                detail: "The server is shutting down; retry the request."
-            )
-        )
+        self.respond(.shuttingDown)
         self.lock.withLock { self.stream }?.cancel()
     }
 

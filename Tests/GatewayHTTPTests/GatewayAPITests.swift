@@ -33,6 +33,41 @@ import Testing
         #expect(instants == instants.sorted(by: >), "newest first")
     }
 
+    /// A cursor is taken only in the form the gateway issues (openapi.yaml's pattern); signs, leading zeros,
+    /// upper-case hex and a UIDL outside 0x21-0x7E are 400.
+    @Test func cursorIsTakenOnlyAsIssued() throws {
+        let page = try self.gateway.request("/v1/messages?limit=8").json()
+        let cursor = try #require(page["nextCursor"] as? String)
+        let pattern = try Regex("^[1-9][0-9]{0,17}-(2[1-9a-f]|[3-6][0-9a-f]|7[0-9a-e]){1,70}$")
+        #expect(cursor.wholeMatch(of: pattern) != nil)
+        #expect(try self.gateway.request("/v1/messages?limit=8&cursor=\(cursor)").status == 200)
+        #expect(try self.gateway.request("/v1/messages?cursor=5-4142").status == 200, "unknown but well-formed")
+        for malformed in ["%2B5-4142", "05-4142", "5-4A42", "5-20", "5-", "-4142", "5-414", "1234567890123456789-41"] {
+            let response = try self.gateway.request("/v1/messages?cursor=\(malformed)")
+            #expect(response.status == 400, "\(malformed)")
+        }
+    }
+
+    /// A query parameter the route does not take is a 400 problem on every route (a typo is not ignored);
+    /// OPTIONS, which a browser sends with the real request's query, looks at no query.
+    @Test func unknownQueryParametersAre400() throws {
+        for path in ["/v1/messages?limt=5", "/v1/messages?limit=5&x=", "/v1/mailbox?refresh=true", "/healthz?x=1"] {
+            let response = try self.gateway.request(path)
+            #expect(response.status == 400, "\(path)")
+            #expect(response.headers["content-type"] == "application/problem+json", "\(path)")
+            #expect(try response.json()["code"] as? String == "bad_request", "\(path)")
+        }
+        #expect(try self.gateway.request("/v1/messages?limit=5&cursor=5-4142&refresh=false").status == 200)
+        let preflight = try self.gateway.request(
+            "/v1/mailbox?x=1",
+            method: "OPTIONS",
+            user: nil,
+            headers: ["Origin": "https://app.example.com"]
+        )
+        #expect(preflight.status == 403, "judged by its origin (none is allowed here), not by its query")
+        #expect(try preflight.json()["code"] as? String == "cors_origin_not_allowed")
+    }
+
     /// Subjects come decoded (RFC 2047) and addresses as {name, address}.
     @Test func summariesAreDecoded() throws {
         let page = try self.gateway.request("/v1/messages?limit=500").json()
@@ -137,7 +172,8 @@ import Testing
         #expect(self.gateway.messageFiles(of: "scratch5").count == filesBefore - 1)
     }
 
-    /// Wrong password 401 with WWW-Authenticate, unknown id 404, malformed id 400, all problem+json.
+    /// Wrong password 401 with WWW-Authenticate, unknown id 404, malformed id 400 (for a preflight too), all
+    /// problem+json; 405 lists the path's methods, OPTIONS included, in `Allow`.
     @Test func errorsAreProblems() throws {
         let wrong = try self.gateway.request("/v1/mailbox", password: "wrong")
         #expect(wrong.status == 401)
@@ -159,7 +195,17 @@ import Testing
         #expect(route.status == 404)
         let method = try self.gateway.request("/v1/mailbox", method: "POST")
         #expect(method.status == 405)
-        #expect(method.headers["allow"] == "GET, HEAD")
+        #expect(method.headers["allow"] == "GET, HEAD, OPTIONS")
+        let deleteAllowed = try self.gateway.request("/v1/messages/any-id/raw", method: "DELETE")
+        #expect(deleteAllowed.headers["allow"] == "GET, HEAD, OPTIONS")
+        let malformedOptions = try self.gateway.request(
+            "/v1/messages/%13/raw",
+            method: "OPTIONS",
+            user: nil,
+            headers: ["Origin": "https://app.example.com"]
+        )
+        #expect(malformedOptions.status == 400, "a malformed id is 400 for a preflight too")
+        #expect(malformedOptions.headers["content-type"] == "application/problem+json")
     }
 
     /// Parallel requests to one mailbox are served one after another on its one session: no [IN-USE].

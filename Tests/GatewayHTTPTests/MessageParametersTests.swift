@@ -64,7 +64,7 @@ import Testing
         ) {
             try Route.match(method: "GET", path: "/v1/messages/a%20b/attachments/2")
         }
-        #expect(throws: Problem.methodNotAllowed(["GET", "HEAD"])) {
+        #expect(throws: Problem.methodNotAllowed(["GET", "HEAD", "OPTIONS"])) {
             try Route.match(method: "DELETE", path: "/v1/messages/abc/attachments/2")
         }
     }

@@ -55,6 +55,8 @@ extension HTTPServerTests {
         if let response {
             #expect(response.status == 503)
             #expect(response.headers["Content-Type"] == "application/problem+json")
+            let problem = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+            #expect(problem?["code"] as? String == "shutting_down")
         }
         #expect(streaming.waitForServerClose())
 

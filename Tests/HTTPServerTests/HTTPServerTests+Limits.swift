@@ -24,6 +24,7 @@ extension HTTPServerTests {
         #expect(problem?["status"] as? Int == 413)
         #expect(problem?["title"] as? String == "Content Too Large")
         #expect((problem?["detail"] as? String)?.contains("1024") == true)
+        #expect(problem?["code"] as? String == "body_too_large")
         #expect(handlerRuns.load(ordering: .relaxed) == 0)
         #expect(ServerFixture.eventually { server.requestsInFlight == 0 })
     }

@@ -104,7 +104,8 @@ extension HTTPServerTests {
         #expect(response.body == body)
     }
 
-    /// A handler that drops its responder without answering produces a 500 instead of a hung request.
+    /// A handler that drops its responder without answering produces a 500 problem (`no_answer`) instead of a
+    /// hung request.
     @Test func droppedResponderAnswers500() throws {
         let server = try ServerFixture.started { _, _ in }
         defer { server.stop(gracePeriod: .seconds(1)) }
@@ -113,5 +114,8 @@ extension HTTPServerTests {
         let response = try client.readResponse()
         #expect(response.status == 500)
         #expect(response.headers["Content-Type"] == "application/problem+json")
+        let problem = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        #expect(problem?["code"] as? String == "no_answer")
+        #expect(problem?["status"] as? Int == 500)
     }
 }
