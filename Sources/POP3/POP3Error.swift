@@ -45,11 +45,14 @@ public struct POP3Error: Error, Hashable, Sendable, CustomStringConvertible {
     public var detail: String
     /// The RFC 2449 / RFC 3206 response code the server sent, if any.
     public var responseCode: POP3ResponseCode?
+    /// Seconds the server said to wait (`LOGIN-DELAY n` for a `[LOGIN-DELAY]` refusal), when it said so.
+    public var serverRetryAfter: Int?
 
-    public init(_ code: Code, _ detail: String, responseCode: POP3ResponseCode? = nil) {
+    public init(_ code: Code, _ detail: String, responseCode: POP3ResponseCode? = nil, serverRetryAfter: Int? = nil) {
         self.code = code
         self.detail = detail
         self.responseCode = responseCode
+        self.serverRetryAfter = serverRetryAfter
     }
 
     /// Whether the same operation may succeed if tried again later (on a fresh session).
@@ -64,8 +67,10 @@ public struct POP3Error: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Seconds to wait before trying again, when the server or the protocol says so.
+    /// Seconds to wait before trying again, when the server or the protocol says so: the server's own
+    /// figure if it gave one, else a default for the kind of refusal.
     public var retryAfterSeconds: Int? {
+        if let serverRetryAfter { return serverRetryAfter }
         switch self.code {
         case .loginDelay: return 60
         case .temporaryFailure: return 30

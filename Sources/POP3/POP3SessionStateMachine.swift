@@ -178,7 +178,12 @@ public struct POP3SessionStateMachine: Sendable {
             // A challenge nobody asked for: cancel the exchange rather than guess (RFC 5034 §4).
             return self.fail(POP3Error(.protocolViolation, "unexpected SASL challenge"))
         case (_, .ok), (_, .error):
-            return self.fail(Self.error(from: status, default: .authenticationFailed, "login"))
+            var error = Self.error(from: status, default: .authenticationFailed, "login")
+            if error.code == .loginDelay, let delay = self.capabilities?.loginDelay {
+                // The delay the server advertised is how long it wants between logins (checklist 26).
+                error.serverRetryAfter = min(max(delay, 1), Self.longestLoginDelay)
+            }
+            return self.fail(error)
         }
     }
 
@@ -285,6 +290,9 @@ public struct POP3SessionStateMachine: Sendable {
         let credentials = self.configuration.credentials
         return Base64.encode([0] + Array(credentials.user.utf8) + [0] + Array(credentials.password.utf8))
     }
+
+    /// A day: a larger advertised LOGIN-DELAY is still answered with this Retry-After.
+    static let longestLoginDelay = 86_400
 
     /// RFC 2449 §6.5/§6.7: LOGIN-DELAY and EXPIRE may change after login when advertised with USER.
     private var needsCapabilitiesAfterLogin: Bool {

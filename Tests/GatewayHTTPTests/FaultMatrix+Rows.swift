@@ -158,11 +158,16 @@ extension FaultMatrix {
 
     // MARK: - Login
 
-    static func refusedLogin(_ name: String, _ answer: String, _ expected: FaultMatrixStep) -> FaultMatrixRow {
+    static func refusedLogin(
+        _ name: String,
+        _ answer: String,
+        _ expected: FaultMatrixStep,
+        capabilities offered: [String] = capabilities
+    ) -> FaultMatrixRow {
         FaultMatrixRow(
             name: name,
             fault: { connection, _ in
-                _ = try connection.logIn(capabilities: capabilities, passAnswer: answer)
+                _ = try connection.logIn(capabilities: offered, passAnswer: answer)
                 try connection.stayQuiet()
             },
             request: expected
@@ -181,6 +186,12 @@ extension FaultMatrix {
             "passLOGINDELAY",
             "-ERR [LOGIN-DELAY] wait before logging in again",
             mailboxFails(429, "login_delay", retryAfter: 60)
+        ),
+        refusedLogin(
+            "passLOGINDELAYAdvertised",
+            "-ERR [LOGIN-DELAY] wait before logging in again",
+            mailboxFails(429, "login_delay", retryAfter: 900),
+            capabilities: capabilities + ["LOGIN-DELAY 900"]
         ),
         refusedLogin("passSYSPERM", "-ERR [SYS/PERM] account disabled", mailboxFails(502, "upstream_error")),
         FaultMatrixRow(

@@ -224,6 +224,24 @@ func loginErrorsAreMapped(text: String, code: POP3Error.Code) {
     #expect(!machine.isInTransaction)
 }
 
+/// A `[LOGIN-DELAY]` refusal waits as long as the server's `LOGIN-DELAY n` says (capped at a day), else 60 s.
+@Test(arguments: [
+    ("USER\r\nLOGIN-DELAY 900\r\n", 900),
+    ("USER\r\nLOGIN-DELAY 300 USER\r\n", 300),
+    ("USER\r\nLOGIN-DELAY 0\r\n", 1),
+    ("USER\r\nLOGIN-DELAY 999999999\r\n", 86_400),
+    ("USER\r\n", 60),
+])
+func loginDelayRetryAfterIsTheAdvertisedDelay(capa: String, seconds: Int) {
+    var machine = makeMachine(.implicitTLS)
+    _ = machine.greetingReceived(ok())
+    _ = machine.capabilitiesReceived(capabilities(capa))
+    _ = machine.authenticationResponseReceived(ok())
+    let error = failure(machine.authenticationResponseReceived(err("[LOGIN-DELAY] wait")))
+    #expect(error?.code == .loginDelay)
+    #expect(error?.retryAfterSeconds == seconds)
+}
+
 /// A `-ERR` whose text only contains "lock" inside another word ("blocked") is not a locked mailbox.
 @Test func blockedAccountIsNotALockedMailbox() {
     var machine = makeMachine(.implicitTLS)
