@@ -66,6 +66,11 @@ public final class HTTPServer: Sendable {
     }
 
     /// Requests MHD is working on, for tests that check nothing leaks.
+    /// Connections the slow-client deadlines track (all open ones), for tests.
+    var connectionsTracked: Int {
+        self.running.withLock { $0?.context.requestDeadlines.trackedConnections ?? 0 }
+    }
+
     var requestsInFlight: Int {
         self.running.withLock { $0?.context.requestsInFlight ?? 0 }
     }

@@ -27,6 +27,11 @@ final class RequestDeadlines: @unchecked Sendable {
         self.timeout = timeout
     }
 
+    /// How many connections are tracked: those MHD reported open and not yet closed.
+    var trackedConnections: Int {
+        self.lock.withLock { self.entries.count }
+    }
+
     /// Starts the sweeper; it runs until `stop`.
     func start() -> Bool {
         DetachedThread.start { [self] in

@@ -208,4 +208,39 @@ extension HTTPServerTests {
         }
         #expect(ServerFixture.eventually { server.requestsInFlight == 0 })
     }
+
+    /// Every connection the deadlines track is forgotten once it closes, whoever closes it and when, so
+    /// that no deadline outlives its connection and its socket number.
+    @Test func closedConnectionsAreNoLongerTracked() throws {
+        let configuration = HTTPServerConfiguration(port: 0, connectionTimeout: .seconds(30))
+        let server = try ServerFixture.started(configuration) { _, responder in
+            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
+        }
+        defer { server.stop(gracePeriod: .seconds(1)) }
+        var clients: [LoopbackHTTPClient] = []
+        for index in 0..<12 {
+            let client = try LoopbackHTTPClient(port: server.port)
+            switch index % 3 {
+            case 0:
+                // Idle in keep-alive after an answer.
+                try client.sendRequest("GET", "/")
+                #expect(try client.readResponse().text == "ok")
+            case 1:
+                // Half a request head.
+                try client.send("GET / HTTP/1.1\r\nHost: x\r\n")
+            default:
+                // Nothing sent at all.
+                break
+            }
+            clients.append(client)
+        }
+        #expect(ServerFixture.eventually { server.connectionsTracked == 12 })
+        for client in clients { client.close() }
+        #expect(ServerFixture.eventually { server.connectionsTracked == 0 })
+
+        let closing = try LoopbackHTTPClient(port: server.port)
+        try closing.sendRequest("GET", "/", headers: [("Connection", "close")])
+        #expect(try closing.readResponse().text == "ok")
+        #expect(ServerFixture.eventually { server.connectionsTracked == 0 })
+    }
 }
