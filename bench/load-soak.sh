@@ -16,7 +16,9 @@
 # Knobs (environment): SOAK_DURATION (default 60s), SOAK_CONNECTIONS (256), SOAK_MAILBOXES (100),
 # BURST_MAILBOXES (200), BURST_POOL (50), BURST_WAITING (10: a short queue, so that part of the
 # burst gets the designed 503 and has to retry). Traffic goes only to 127.0.0.1. Everything started is stopped by
-# its pid. Exits 0 when both parts pass, 1 when one fails or cannot run.
+# its pid. POP3GW_GATEWAY_BIN runs that binary instead of building the release one. Exits 0 when
+# both parts pass, 1 when one fails or cannot run; the gateway's logs are then kept in
+# bench/results/load-soak-failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,9 +48,13 @@ if ! command -v wrk >/dev/null 2>&1; then
             >/dev/null; }
 fi
 
-log "building release pop3-gateway"
-swift build -c release --product pop3-gateway >/dev/null
-gateway_bin=$(swift build -c release --show-bin-path)/pop3-gateway
+if [[ -n ${POP3GW_GATEWAY_BIN:-} ]]; then
+    gateway_bin=$POP3GW_GATEWAY_BIN # another build of it, e.g. one with a sanitizer
+else
+    log "building release pop3-gateway"
+    swift build -c release --product pop3-gateway >/dev/null
+    gateway_bin=$(swift build -c release --show-bin-path)/pop3-gateway
+fi
 
 work=$(mktemp -d /tmp/pop3gw-load-soak.XXXXXX)
 chmod 755 "$work" # the Dovecot mail processes run unprivileged and need to reach the maildirs inside
@@ -64,8 +70,12 @@ cleanup() {
     fi
     scripts/pop3-test-server.sh stop >/dev/null 2>&1
     if ((status != 0)); then
+        mkdir -p bench/results/load-soak-failed
         for f in "$work"/gateway-*.log; do
-            [[ -s $f ]] && { log "----- last lines of $f -----" && tail -n 20 "$f" >&2; }
+            [[ -s $f ]] || continue
+            log "----- last lines of $f (whole log kept in bench/results/load-soak-failed) -----"
+            tail -n 20 "$f" >&2
+            cp "$f" bench/results/load-soak-failed/
         done
     fi
     rm -rf "$work"
@@ -103,9 +113,11 @@ start_gateway() {
     die "the gateway did not answer /healthz within 10 s"
 }
 
+# stop_gateway: SIGTERM, and the exit status into `stopped` (0 for a clean stop).
 stop_gateway() {
     kill -TERM "$gateway_pid" 2>/dev/null || true
-    wait "$gateway_pid" || die "the gateway did not exit 0 on SIGTERM"
+    stopped=0
+    wait "$gateway_pid" || stopped=$?
     gateway_pid=""
 }
 
@@ -179,6 +191,7 @@ rss_end=$(rss_kib)
 soak_line=$(grep '^WRK ' "$work/wrk-soak.txt") || die "no summary from wrk: $(cat "$work/wrk-soak.txt")"
 curl -s "$gateway_url/metrics" >"$work/metrics-soak.txt"
 stop_gateway
+soak_exit=$stopped
 
 # ---------------------------------------------------------------------------------------------
 # 2. Cold burst
@@ -248,14 +261,16 @@ PY
 ) || die "the burst client failed"
 curl -s "$gateway_url/metrics" >"$work/metrics-burst.txt"
 stop_gateway
+burst_exit=$stopped
 
 # ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 python3 - "$soak_line" "$rss_start" "$rss_peak" "$rss_end" "$burst_report" "$soak_connections" "$soak_mailboxes" \
-    "$(wc -l <"$work/soak.lua")" "$work/metrics-soak.txt" "$work/metrics-burst.txt" <<'PY'
+    "$soak_exit" "$burst_exit" "$work/metrics-soak.txt" "$work/metrics-burst.txt" <<'PY'
 import re, sys
-soak, rss_start, rss_peak, rss_end, burst, connections, mailboxes, _, soak_metrics, burst_metrics = sys.argv[1:]
+soak, rss_start, rss_peak, rss_end, burst, connections, mailboxes, soak_exit, burst_exit, soak_metrics, \
+    burst_metrics = sys.argv[1:]
 rss_start, rss_peak, rss_end = int(rss_start), int(rss_peak), int(rss_end)
 w = dict(re.findall(r"(\w+)=([\d.]+)", soak))
 errors = sum(int(w[k]) for k in ("connect", "read", "write", "status", "timeout"))
@@ -267,9 +282,9 @@ def five_hundreds(path):
         if match:
             total += int(match.group(2)) if match.group(1) != "503" else 0
     return total
-soak_ok = errors == 0 and growth < 10
+soak_ok = errors == 0 and growth < 10 and soak_exit == "0"
 b = burst.splitlines()[0]
-burst_ok = "failures=0" in b.split() and five_hundreds(burst_metrics) == 0
+burst_ok = "failures=0" in b.split() and five_hundreds(burst_metrics) == 0 and burst_exit == "0"
 print("== bench/load-soak.sh")
 print("1. soak: wrk -t2 -c%s over %s warm mailboxes, %s s" % (connections, mailboxes, w["seconds"]))
 print("   requests %s (%.0f/s), p50 %.2f ms, p99 %.2f ms, max %.2f ms" % (
@@ -279,11 +294,13 @@ print("   errors %d (connect %s, read %s, write %s, non-200 %s, timeout %s)" % (
     errors, w["connect"], w["read"], w["write"], w["status"], w["timeout"]))
 print("   RSS %d KiB at start, %d KiB peak, %d KiB at end: growth %.1f %% (limit 10 %%)" % (
     rss_start, rss_peak, rss_end, growth))
+print("   exit status on SIGTERM afterwards: %s (0 wanted)" % soak_exit)
 print("   %s" % ("PASS" if soak_ok else "FAIL"))
 print("2. cold burst: " + b.replace("BURST ", ""))
 for line in burst.splitlines()[1:]:
     print("   " + line)
-print("   5xx other than 503 in /metrics: %d" % five_hundreds(burst_metrics))
+print("   5xx other than 503 in /metrics: %d; exit status on SIGTERM afterwards: %s (0 wanted)" % (
+    five_hundreds(burst_metrics), burst_exit))
 print("   %s" % ("PASS" if burst_ok else "FAIL"))
 sys.exit(0 if soak_ok and burst_ok else 1)
 PY

@@ -49,6 +49,16 @@ public final class MailboxService: Sendable {
     /// short, large enough that handing over costs little next to ~10 µs of decoding each.
     private static let decodeBatchSize = 16
 
+    /// Stops the session pool (see `SessionPool.shutdown`), then the decoding threads, waiting for
+    /// them to end, so that nothing of the service runs while the process exits.
+    ///
+    /// - Returns: whether every request and decoding job had finished within `gracePeriod`.
+    @discardableResult
+    public func shutdown(gracePeriod: Duration) -> Bool {
+        let drained = self.pool.shutdown(gracePeriod: gracePeriod)
+        return self.decoders.shutdown(timeout: .seconds(2)) && drained
+    }
+
     public init(connector: POP3Connector, configuration: Configuration = Configuration()) throws(MessageCacheError) {
         let digest = KeyedDigest()
         self.digest = digest

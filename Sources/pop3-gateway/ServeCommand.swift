@@ -270,7 +270,7 @@ struct ServeCommand: ParsableCommand {
         logger.info("stopping", metadata: ["grace_period_s": .stringConvertible(10)])
         server.stop(gracePeriod: .seconds(10))
         workers.shutdown(timeout: .seconds(10))
-        service.pool.shutdown(gracePeriod: .seconds(10))
+        service.shutdown(gracePeriod: .seconds(10))
         logger.info("stopped")
     }
 

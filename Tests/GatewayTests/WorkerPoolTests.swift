@@ -51,4 +51,31 @@ import Testing
         pool.shutdown(timeout: .seconds(5))
         #expect(!pool.submit {})
     }
+
+    /// After a shutdown in which every job finished, the pool's threads have ended (they were joined),
+    /// so a process exiting right after meets none of them still cleaning up.
+    @Test func shutdownJoinsTheThreads() throws {
+        let name = "pop3gw-jointst"
+        let pool = WorkerPool(threads: 4, queueLimit: 10, name: name)
+        let ran = Atomic<Int>(0)
+        for _ in 0..<8 {
+            #expect(pool.submit { ran.add(1, ordering: .relaxed) })
+        }
+        // Each thread names itself once running.
+        let named = ContinuousClock.now + .seconds(5)
+        while Self.threads(named: name) < 4 && ContinuousClock.now < named { usleep(1000) }
+        #expect(Self.threads(named: name) == 4)
+        #expect(pool.shutdown(timeout: .seconds(5)))
+        #expect(ran.load(ordering: .relaxed) == 8)
+        #expect(Self.threads(named: name) == 0)
+    }
+
+    /// How many of this process's threads have a name starting with `prefix`.
+    private static func threads(named prefix: String) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.filter { task in
+            let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            return name?.hasPrefix(prefix) == true
+        }.count
+    }
 }
