@@ -61,6 +61,18 @@ final class TLSContext: @unchecked Sendable {
         return tls
     }
 
+    /// A client context that requires TLS 1.2 or later but verifies nothing: for `LocalTLSProbe` only,
+    /// which asks a listener on this machine whether it answers and sends nothing secret.
+    static func unverifiedClient() throws(POP3Error) -> TLSContext {
+        let tls = try Self.make(method: TLS_client_method(), role: "client")
+        guard pop3gw_SSL_CTX_set_min_proto_version(tls.context, TLS1_2_VERSION) == 1 else {
+            throw POP3Error(.tlsFailed, "cannot require TLS 1.2: \(Self.drainErrorQueue())")
+        }
+        SSL_CTX_set_verify(tls.context, SSL_VERIFY_NONE, nil)
+        tls.enablePartialWrites()
+        return tls
+    }
+
     /// A server context presenting the given certificate chain; for the fake POP3 servers of the tests.
     ///
     /// When `maximumVersion` is below TLS 1.2 the security level drops to 0, because OpenSSL 3 refuses

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import POP3Client
 
 /// `pop3-gateway health`: asks a running gateway's `/healthz`, for a container's HEALTHCHECK, which has
 /// no curl in a slim image. Exit status 0 when it answers 200.
@@ -15,11 +16,25 @@ struct HealthCommand: ParsableCommand {
     @Option(help: "Seconds to wait for the answer.")
     var timeout: Int = 3
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: """
+            Ask over HTTPS (the certificate is not checked: the probe sends nothing secret). Default: on \
+            when POP3GW_TLS_CERT is set, as for a gateway serving HTTPS.
+            """
+    )
+    var https: Bool = !Environment.string("POP3GW_TLS_CERT", default: "").isEmpty
+
     func run() throws {
         let address = try ListenAddress(self.listen)
         // A wildcard address is reached on the loopback of its family.
         let host = address.host == "0.0.0.0" ? "127.0.0.1" : address.host == "::" ? "::1" : address.host
-        guard let status = Self.status(host: host, port: address.port, timeout: max(1, self.timeout)) else {
+        let timeout = max(1, self.timeout)
+        let answer =
+            self.https
+            ? Self.httpsStatus(host: host, port: address.port, timeout: timeout)
+            : Self.status(host: host, port: address.port, timeout: timeout)
+        guard let status = answer else {
             Console.error("health: no HTTP answer from \(address.display(port: address.port))\n")
             throw ExitCode.failure
         }
@@ -27,6 +42,27 @@ struct HealthCommand: ParsableCommand {
             Console.error("health: /healthz answered \(status)\n")
             throw ExitCode.failure
         }
+    }
+
+    private static let request = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
+
+    /// The status code in an answer's first bytes (`HTTP/1.1 200 OK`), or nil.
+    private static func statusCode(of answer: some Collection<UInt8>) -> Int? {
+        let line = String(decoding: answer.prefix(64), as: UTF8.self)
+        guard line.hasPrefix("HTTP/1."), let code = Int(line.dropFirst(9).prefix(3)) else { return nil }
+        return code
+    }
+
+    /// `status` over TLS.
+    private static func httpsStatus(host: String, port: Int, timeout: Int) -> Int? {
+        let answer = try? LocalTLSProbe.exchange(
+            host: host,
+            port: port,
+            request: Self.request,
+            limit: 12,
+            timeout: .seconds(timeout)
+        )
+        return answer.flatMap { Self.statusCode(of: $0) }
     }
 
     /// The status code of `GET /healthz`, or nil when there is no connection or no HTTP status line.
@@ -45,7 +81,7 @@ struct HealthCommand: ParsableCommand {
         setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         guard connect(socket, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { return nil }
 
-        let request = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
+        let request = Self.request
         guard request.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count
         else { return nil }
         // "HTTP/1.1 200 OK": the status line's first 12 bytes are all that is needed.
@@ -58,8 +94,6 @@ struct HealthCommand: ParsableCommand {
             guard count > 0 else { return nil }
             received += count
         }
-        let line = String(decoding: answer[..<received], as: UTF8.self)
-        guard line.hasPrefix("HTTP/1."), let code = Int(line.dropFirst(9).prefix(3)) else { return nil }
-        return code
+        return Self.statusCode(of: answer[..<received])
     }
 }

@@ -63,13 +63,14 @@ final class GatewayProcess {
         self.port = listening
     }
 
-    /// The port of the start-up log line (`info listening address=http://127.0.0.1:PORT ...`, or its JSON
-    /// form `"msg":"listening","address":"http://127.0.0.1:PORT"`), once it is there.
+    /// The port of the start-up log line (`info listening address=http://127.0.0.1:PORT ...`, `https://`
+    /// when serving HTTPS, or its JSON form `"msg":"listening","address":"http://127.0.0.1:PORT"`), once
+    /// it is there.
     static func listeningPort(in log: String) -> Int? {
         // Whole lines only: the last one may still be being written.
         let lines = log.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         guard let line = lines.first(where: { $0.contains("listening") }),
-            let address = line.firstRange(of: "http://127.0.0.1:")
+            let address = line.firstRange(of: "://127.0.0.1:")
         else { return nil }
         return Int(line[address.upperBound...].prefix { $0.isNumber })
     }
