@@ -65,12 +65,12 @@ public final class HTTPServer: Sendable {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// Requests MHD is working on, for tests that check nothing leaks.
     /// Connections the slow-client deadlines track (all open ones), for tests.
     var connectionsTracked: Int {
         self.running.withLock { $0?.context.requestDeadlines.trackedConnections ?? 0 }
     }
 
+    /// Requests MHD is working on, for tests that check nothing leaks.
     var requestsInFlight: Int {
         self.running.withLock { $0?.context.requestsInFlight ?? 0 }
     }

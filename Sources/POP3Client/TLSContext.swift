@@ -61,7 +61,7 @@ final class TLSContext: @unchecked Sendable {
         return tls
     }
 
-    /// A client context that requires TLS 1.2 or later but verifies nothing: for `LocalTLSProbe` only,
+    /// A client context that requires TLS 1.2 or later but verifies nothing: for `LoopbackProbe` only,
     /// which asks a listener on this machine whether it answers and sends nothing secret.
     static func unverifiedClient() throws(POP3Error) -> TLSContext {
         let tls = try Self.make(method: TLS_client_method(), role: "client")

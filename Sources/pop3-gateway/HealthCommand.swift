@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import POP3Client
 
 /// `pop3-gateway health`: asks a running gateway's `/healthz`, for a container's HEALTHCHECK, which has
@@ -29,12 +28,17 @@ struct HealthCommand: ParsableCommand {
         let address = try ListenAddress(self.listen)
         // A wildcard address is reached on the loopback of its family.
         let host = address.host == "0.0.0.0" ? "127.0.0.1" : address.host == "::" ? "::1" : address.host
-        let timeout = max(1, self.timeout)
-        let answer =
-            self.https
-            ? Self.httpsStatus(host: host, port: address.port, timeout: timeout)
-            : Self.status(host: host, port: address.port, timeout: timeout)
-        guard let status = answer else {
+        let request = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
+        // "HTTP/1.1 200 OK": the status line's first 12 bytes are all that is needed.
+        let answer = try? LoopbackProbe.exchange(
+            host: host,
+            port: address.port,
+            tls: self.https,
+            request: request,
+            limit: 12,
+            timeout: .seconds(max(1, self.timeout))
+        )
+        guard let answer, let status = Self.statusCode(of: answer) else {
             Console.error("health: no HTTP answer from \(address.display(port: address.port))\n")
             throw ExitCode.failure
         }
@@ -44,56 +48,10 @@ struct HealthCommand: ParsableCommand {
         }
     }
 
-    private static let request = Array("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
-
     /// The status code in an answer's first bytes (`HTTP/1.1 200 OK`), or nil.
-    private static func statusCode(of answer: some Collection<UInt8>) -> Int? {
-        let line = String(decoding: answer.prefix(64), as: UTF8.self)
+    private static func statusCode(of answer: [UInt8]) -> Int? {
+        let line = String(decoding: answer, as: UTF8.self)
         guard line.hasPrefix("HTTP/1."), let code = Int(line.dropFirst(9).prefix(3)) else { return nil }
         return code
-    }
-
-    /// `status` over TLS.
-    private static func httpsStatus(host: String, port: Int, timeout: Int) -> Int? {
-        let answer = try? LocalTLSProbe.exchange(
-            host: host,
-            port: port,
-            request: Self.request,
-            limit: 12,
-            timeout: .seconds(timeout)
-        )
-        return answer.flatMap { Self.statusCode(of: $0) }
-    }
-
-    /// The status code of `GET /healthz`, or nil when there is no connection or no HTTP status line.
-    private static func status(host: String, port: Int, timeout: Int) -> Int? {
-        var hints = addrinfo()
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV
-        var list: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &list) == 0, let info = list else { return nil }
-        defer { freeaddrinfo(list) }
-        let socket = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard socket >= 0 else { return nil }
-        defer { close(socket) }
-        var limit = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        guard connect(socket, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { return nil }
-
-        let request = Self.request
-        guard request.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count
-        else { return nil }
-        // "HTTP/1.1 200 OK": the status line's first 12 bytes are all that is needed.
-        var answer = [UInt8](repeating: 0, count: 64)
-        var received = 0
-        while received < 12 {
-            let count = answer.withUnsafeMutableBytes { buffer in
-                buffer.baseAddress.map { recv(socket, $0 + received, buffer.count - received, 0) } ?? -1
-            }
-            guard count > 0 else { return nil }
-            received += count
-        }
-        return Self.statusCode(of: answer[..<received])
     }
 }
