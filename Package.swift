@@ -187,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer"],
+            dependencies: ["HTTPServer", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // Replays Fuzz/corpus and Fuzz/crashers through the fuzz targets' checks, without libFuzzer.

@@ -28,15 +28,12 @@ import Testing
 
     /// Runs `pop3-gateway health --listen 127.0.0.1:PORT ARGUMENTS` and returns its exit status.
     private static func health(port: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try GatewayProcess.executable())
-        process.arguments = ["health", "--listen", "127.0.0.1:\(port)", "--timeout", "3"] + arguments
-        process.environment =
-            ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("POP3GW_") }.merging(environment) { $1 }
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess.run(
+            try GatewayProcess.executable(),
+            ["health", "--listen", "127.0.0.1:\(port)", "--timeout", "3"] + arguments,
+            environment: ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("POP3GW_") }
+                .merging(environment) { $1 },
+            capture: .nothing
+        ).status
     }
 }

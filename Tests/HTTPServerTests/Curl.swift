@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the system's `curl` (Debian package `curl`), as a second, independent HTTP client.
 enum Curl {
@@ -10,16 +11,10 @@ enum Curl {
     }
 
     static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["--silent", "--show-error", "--max-time", "10"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting, so that a large body cannot fill the pipe and stall curl.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(exitCode: process.terminationStatus, output: [UInt8](data))
+        let (status, data) = try ChildProcess.run(
+            "/usr/bin/curl",
+            ["--silent", "--show-error", "--max-time", "10"] + arguments
+        )
+        return Result(exitCode: status, output: [UInt8](data))
     }
 }

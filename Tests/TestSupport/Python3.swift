@@ -29,17 +29,8 @@ public enum Python3 {
     /// Runs python3 and collects its standard output (and standard error with `errorsToo`).
     private static func launch(_ arguments: [String], errorsToo: Bool) throws -> (status: Int32, output: Data) {
         try self.requireAvailable()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        if errorsToo { process.standardError = output }
-        try process.run()
-        // Read before waiting: a child that fills the pipe would otherwise never exit.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
+        let capture: ChildProcess.Capture = errorsToo ? .both : .standardOutput
+        return try ChildProcess.run("/usr/bin/env", ["python3"] + arguments, capture: capture)
     }
 }
 

@@ -103,19 +103,10 @@ public struct TestCertificates: Sendable {
     }
 
     private static func runOpenSSL(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let errorOutput = Pipe()
-        process.standardError = errorOutput
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // Read before waiting, so a chatty openssl can never block on a full pipe.
-        let message = errorOutput.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let (status, message) = try ChildProcess.run("/usr/bin/env", ["openssl"] + arguments, capture: .standardError)
+        guard status == 0 else {
             throw GenerationError(
-                description: "openssl \(arguments.joined(separator: " ")) exited with \(process.terminationStatus): "
+                description: "openssl \(arguments.joined(separator: " ")) exited with \(status): "
                     + String(decoding: message, as: UTF8.self)
             )
         }
