@@ -153,9 +153,7 @@ with open(script, "w") as lua:
         lua.write('  {"%s", "Basic %s"},\n' % (path, auth))
     lua.write("}\n")
     lua.write("""
-local counter = 0
 request = function()
-  counter = counter + 1
   local target = targets[math.random(#targets)]
   return wrk.format("GET", target[1], {["Authorization"] = target[2]})
 end
