@@ -12,6 +12,18 @@ import Testing
         )
     }
 
+    /// A context used for one digest and rewound for the next starts again from the key: the RFC 4231
+    /// answer comes out the same after other messages, a long one included.
+    @Test func reusedContextsStartFromTheKey() {
+        let digest = KeyedDigest(key: Array("Jefe".utf8))
+        let message = Array("what do ya want for nothing?".utf8)
+        let expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        for other in [[], [UInt8](repeating: 0x61, count: 10_000), Array("alice\u{0}secret".utf8)] {
+            _ = digest.digest(other)
+            #expect(digest.hexDigest(message) == expected)
+        }
+    }
+
     /// Two digests made with fresh random keys disagree on the same input.
     @Test func randomKeysDiffer() {
         let message = Array("alice\u{0}secret".utf8)
