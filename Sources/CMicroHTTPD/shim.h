@@ -38,6 +38,13 @@ static inline int pop3gw_MHD_connection_socket(struct MHD_Connection *connection
     return info == NULL ? -1 : info->connect_fd;
 }
 
+/// MHD_get_connection_info is variadic, which Swift cannot call: this fetches only the pointer the
+/// connection-notification callback stored in the connection's socket context; NULL if none.
+static inline void *pop3gw_MHD_connection_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
+}
+
 /// MHD_CONTENT_READER_END_OF_STREAM is a macro with a cast, which Swift does not import: the
 /// content reader returns this when the producer finished normally.
 static inline ssize_t pop3gw_MHD_content_reader_end_of_stream(void) {

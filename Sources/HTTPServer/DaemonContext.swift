@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What MHD's callbacks receive as their closure pointer: the application's handler, the limits,
 /// and the book-keeping that `HTTPServer.stop` needs (requests in flight, suspended connections,
 /// whether the server is stopping).
@@ -11,7 +13,8 @@ final class DaemonContext: @unchecked Sendable {
 
     private let lock = ConditionLock()
     private var exchanges: [ObjectIdentifier: ResponseExchange] = [:]
-    private var stopping = false
+    /// Read on every request, so without the lock.
+    private let stopping = Atomic(false)
     private var suspendedConnections = 0
 
     init(configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void) {
@@ -21,7 +24,7 @@ final class DaemonContext: @unchecked Sendable {
     }
 
     var isStopping: Bool {
-        self.lock.withLock { self.stopping }
+        self.stopping.load(ordering: .acquiring)
     }
 
     /// Requests whose URI MHD has seen and whose completion it has not yet reported.
@@ -46,7 +49,7 @@ final class DaemonContext: @unchecked Sendable {
 
     /// From now on new requests get a 503 and every response closes its connection.
     func beginStopping() {
-        self.lock.withLock { self.stopping = true }
+        self.stopping.store(true, ordering: .releasing)
     }
 
     func exchangesInFlight() -> [ResponseExchange] {

@@ -29,9 +29,10 @@ public struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.target = target
-        if let questionMark = target.firstIndex(of: "?") {
+        // Searched as bytes: `firstIndex(of: Character)` walks grapheme clusters.
+        if let questionMark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.path = String(target[..<questionMark])
-            self.query = QueryParameters.parse(target[target.index(after: questionMark)...])
+            self.query = QueryParameters.parse(target[target.utf8.index(after: questionMark)...])
         } else {
             self.path = target
             self.query = []

@@ -4,7 +4,8 @@ import CMicroHTTPD
 ///
 /// Every closure pointer MHD passes back is either the `DaemonContext` (kept alive by
 /// `RunningDaemon` for the daemon's whole life, so used unretained), a `RequestContext` (owned
-/// through `con_cls`, see there) or a `BodyStream` (owned by the MHD response, see `queue`).
+/// through `con_cls`, see there), a `BodyStream` (owned by the MHD response, see `queue`) or a
+/// connection's deadline (owned through `socket_context`, see `RequestDeadlines`).
 enum MHDCallbacks {
     typealias URILogCallback =
         @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer?
@@ -21,14 +22,14 @@ enum MHDCallbacks {
         ) -> Void
 
     /// A connection opened or closed: starts or ends its request deadline.
-    static let connectionNotice: ConnectionNoticeCallback = { cls, connection, _, code in
-        guard let cls, let connection else { return }
+    static let connectionNotice: ConnectionNoticeCallback = { cls, connection, socketContext, code in
+        guard let cls, let connection, let socketContext else { return }
         let daemon = Unmanaged<DaemonContext>.fromOpaque(cls).takeUnretainedValue()
         switch code {
         case .CONNECTION_NOTIFY_STARTED:
-            daemon.requestDeadlines.connectionStarted(connection)
+            daemon.requestDeadlines.connectionStarted(connection, socketContext: socketContext)
         default:
-            daemon.requestDeadlines.connectionClosed(connection)
+            daemon.requestDeadlines.connectionClosed(socketContext: socketContext)
         }
     }
 

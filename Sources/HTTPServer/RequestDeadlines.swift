@@ -1,4 +1,5 @@
 import CMicroHTTPD
+import Synchronization
 
 /// Cuts off connections that are too slow to send a request (slow-loris clients).
 ///
@@ -8,19 +9,30 @@ import CMicroHTTPD
 /// the request arriving complete (head and body) clears it. A sweeper thread shuts down the socket of every
 /// connection past its deadline, and MHD then closes it as a connection the client broke.
 ///
+/// Each connection's deadline lives in an object of its own, kept in MHD's `socket_context`, so the
+/// two updates per request are atomic stores on the connection's own thread; the shared lock is taken
+/// only when a connection opens or closes, and by the sweeper.
+///
 /// MHD reports a connection closed (`connectionClosed`) before it closes the socket, and both that
 /// and `sweep` hold the lock, so a socket number is never shut down after MHD has let it go.
 final class RequestDeadlines: @unchecked Sendable {
-    private struct Entry {
+    /// One connection: its socket and its deadline (uptime in nanoseconds; `none` while a request is
+    /// being handled or answered).
+    private final class Connection: Sendable {
         let socket: Int32
-        /// Uptime in nanoseconds; nil while a request is being handled or answered.
-        var deadline: Int64?
+        let deadline: Atomic<Int64>
+
+        static let none = Int64.max
+
+        init(socket: Int32, deadline: Int64) {
+            self.socket = socket
+            self.deadline = Atomic(deadline)
+        }
     }
 
     private let timeout: Duration
     private let lock = ConditionLock()
-    /// Keyed by the address of MHD's connection.
-    private var entries: [UInt: Entry] = [:]
+    private var connections: [ObjectIdentifier: Connection] = [:]
     private var stopped = false
 
     init(timeout: Duration) {
@@ -29,7 +41,7 @@ final class RequestDeadlines: @unchecked Sendable {
 
     /// How many connections are tracked: those MHD reported open and not yet closed.
     var trackedConnections: Int {
-        self.lock.withLock { self.entries.count }
+        self.lock.withLock { self.connections.count }
     }
 
     /// Starts the sweeper; it runs until `stop`.
@@ -46,26 +58,31 @@ final class RequestDeadlines: @unchecked Sendable {
         self.lock.withLock { self.stopped = true }
     }
 
-    func connectionStarted(_ connection: OpaquePointer) {
+    /// A connection opened: its first request must be in within the timeout. `socketContext` is MHD's
+    /// slot for it, which then owns the connection's entry until `connectionClosed`.
+    func connectionStarted(_ connection: OpaquePointer, socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
         let socket = pop3gw_MHD_connection_socket(connection)
         guard socket >= 0 else { return }
-        let deadline = Uptime.nanoseconds(after: self.timeout)
-        self.lock.withLock { self.entries[Self.key(connection)] = Entry(socket: socket, deadline: deadline) }
+        let entry = Connection(socket: socket, deadline: Uptime.nanoseconds(after: self.timeout))
+        socketContext.pointee = Unmanaged.passRetained(entry).toOpaque()
+        self.lock.withLock { self.connections[ObjectIdentifier(entry)] = entry }
     }
 
-    func connectionClosed(_ connection: OpaquePointer) {
-        _ = self.lock.withLock { self.entries.removeValue(forKey: Self.key(connection)) }
+    func connectionClosed(socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
+        guard let pointer = socketContext.pointee else { return }
+        socketContext.pointee = nil
+        let entry = Unmanaged<Connection>.fromOpaque(pointer).takeRetainedValue()
+        _ = self.lock.withLock { self.connections.removeValue(forKey: ObjectIdentifier(entry)) }
     }
 
     /// The request's head and body are all in: no deadline while it is handled and answered.
     func requestReceived(_ connection: OpaquePointer) {
-        self.lock.withLock { self.entries[Self.key(connection)]?.deadline = nil }
+        Self.entry(of: connection)?.deadline.store(Connection.none, ordering: .relaxed)
     }
 
-    /// The request is over; the next one must arrive within the timeout.
+    /// The answer is sent (or the request failed): the next request must be in within the timeout.
     func requestEnded(_ connection: OpaquePointer) {
-        let deadline = Uptime.nanoseconds(after: self.timeout)
-        self.lock.withLock { self.entries[Self.key(connection)]?.deadline = deadline }
+        Self.entry(of: connection)?.deadline.store(Uptime.nanoseconds(after: self.timeout), ordering: .relaxed)
     }
 
     /// Shuts down every connection past its deadline; false once stopped.
@@ -73,20 +90,26 @@ final class RequestDeadlines: @unchecked Sendable {
         let now = Uptime.nanoseconds()
         return self.lock.withLock {
             guard !self.stopped else { return false }
-            for (key, entry) in self.entries {
-                guard let deadline = entry.deadline, deadline <= now else { continue }
+            for entry in self.connections.values {
+                let deadline = entry.deadline.load(ordering: .relaxed)
+                // Only if no request arrived meanwhile; once is enough, since MHD reports it closed soon.
+                guard deadline <= now,
+                    entry.deadline.compareExchange(expected: deadline, desired: Connection.none, ordering: .relaxed)
+                        .exchanged
+                else { continue }
                 _ = shutdown(entry.socket, Int32(SHUT_RDWR))
-                // Once is enough: MHD reports it closed soon.
-                self.entries[key]?.deadline = nil
             }
             return true
         }
     }
 
-    private static func key(_ connection: OpaquePointer) -> UInt {
-        UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(connection)))
+    /// The entry `connectionStarted` put in the connection's socket context, if any. Unretained: the
+    /// context holds it until `connectionClosed`, which MHD calls after the connection's last request.
+    private static func entry(of connection: OpaquePointer) -> Connection? {
+        pop3gw_MHD_connection_socket_context(connection).map {
+            Unmanaged<Connection>.fromOpaque($0).takeUnretainedValue()
+        }
     }
 
-    /// Microseconds between sweeps: the cut comes at most this late.
     private static let sweepInterval: useconds_t = 250_000
 }

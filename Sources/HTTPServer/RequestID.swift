@@ -23,15 +23,14 @@ enum RequestID {
     /// ids are unique across restarts and cost no system call per request.
     static func generate() -> String {
         let sequence = Self.counter.wrappingAdd(1, ordering: .relaxed).newValue
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(32)
-        for word in [Self.processPrefix, sequence] {
-            for shift in stride(from: 60, through: 0, by: -4) {
-                text.append(digits[Int((word >> UInt64(shift)) & 0xF)])
+        return String(unsafeUninitializedCapacity: 32) { text in
+            for index in 0..<32 {
+                let word = index < 16 ? Self.processPrefix : sequence
+                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * (index % 16))) & 0xF
+                text[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
             }
+            return 32
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     private static let processPrefix: UInt64 = {

@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Glibc
+import Synchronization
 
 /// Hands one request's response from whichever thread answers it to the MHD thread that queues it.
 ///
@@ -28,7 +29,8 @@ final class ResponseExchange: @unchecked Sendable {
     }
 
     let daemon: DaemonContext
-    private let lock = ConditionLock()
+    // Per request, so a plain mutex (no allocation), not a ConditionLock: nothing waits on it.
+    private let lock = Mutex(())
     private var state = State.receiving
     private var isAnswered = false
     private var pending: PreparedResponse?
@@ -41,13 +43,13 @@ final class ResponseExchange: @unchecked Sendable {
     }
 
     var hasAnswer: Bool {
-        self.lock.withLock { self.isAnswered }
+        self.lock.withLock { _ in self.isAnswered }
     }
 
     /// Marks the handler as running on the calling (MHD) thread, so that a stream answered from
     /// inside it gets a thread of its own instead of blocking MHD.
     func handlerWillRun() {
-        self.lock.withLock { self.state = .handling(pthread_self()) }
+        self.lock.withLock { _ in self.state = .handling(pthread_self()) }
     }
 
     /// Stores the first answer (later ones are ignored), wakes the connection if it is suspended, and
@@ -57,7 +59,7 @@ final class ResponseExchange: @unchecked Sendable {
         var onHandlerThread = false
         var streamToCancel: BodyStream?
 
-        let stream: BodyStream? = self.lock.withLock {
+        let stream: BodyStream? = self.lock.withLock { _ in
             guard !self.isAnswered else { return nil }
             self.isAnswered = true
             let body: PreparedResponse.Body
@@ -105,7 +107,7 @@ final class ResponseExchange: @unchecked Sendable {
     }
 
     /// What the access handler must do next.
-    enum NextStep {
+    enum NextStep: Sendable {
         /// Queue this answer now.
         case queue(PreparedResponse)
         /// The connection is now suspended until `respond` resumes it.
@@ -121,7 +123,7 @@ final class ResponseExchange: @unchecked Sendable {
     /// In the access handler: the answer if there is one, otherwise suspends the connection until
     /// `respond` resumes it.
     func takeResponseOrSuspend(_ connection: OpaquePointer) -> NextStep {
-        self.lock.withLock {
+        self.lock.withLock { _ in
             if self.countedAsSuspended {
                 self.countedAsSuspended = false
                 self.daemon.connectionResumed()
@@ -144,7 +146,7 @@ final class ResponseExchange: @unchecked Sendable {
 
     /// MHD reported the request over (sent, failed, timed out, or the daemon stopped).
     func finish() {
-        let stream = self.lock.withLock {
+        let stream = self.lock.withLock { _ in
             self.state = .finished
             self.pending = nil
             if self.countedAsSuspended {
@@ -159,7 +161,7 @@ final class ResponseExchange: @unchecked Sendable {
     /// `stop` ran out of patience: answers 503 if nobody has, and ends a stream still producing.
     func abandon() {
         self.respond(.shuttingDown)
-        self.lock.withLock { self.stream }?.cancel()
+        self.lock.withLock { _ in self.stream }?.cancel()
     }
 
     private static func run(_ producer: @Sendable (HTTPBodyWriter) throws -> Void, into stream: BodyStream) {

@@ -59,26 +59,42 @@ enum SocketAddress {
 
     /// The IP address of `address` as text (`127.0.0.1`, `::1`); empty for other families.
     static func text(of address: UnsafePointer<sockaddr>) -> String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        let family = Int32(address.pointee.sa_family)
-        let converted: UnsafePointer<CChar>? =
-            switch family {
-            case AF_INET:
-                address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ipv4 in
-                    withUnsafePointer(to: ipv4.pointee.sin_addr) {
-                        inet_ntop(AF_INET, $0, &buffer, socklen_t(buffer.count))
+        switch Int32(address.pointee.sa_family) {
+        case AF_INET:
+            // Every request asks: formatted by hand, as a small string (no allocation).
+            let raw = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
+            return withUnsafeBytes(of: raw) { octets in
+                String(unsafeUninitializedCapacity: 15) { text in
+                    var count = 0
+                    for (index, octet) in octets.enumerated() {
+                        if index > 0 {
+                            text[count] = UInt8(ascii: ".")
+                            count += 1
+                        }
+                        if octet >= 100 {
+                            text[count] = UInt8(ascii: "0") + octet / 100
+                            count += 1
+                        }
+                        if octet >= 10 {
+                            text[count] = UInt8(ascii: "0") + octet / 10 % 10
+                            count += 1
+                        }
+                        text[count] = UInt8(ascii: "0") + octet % 10
+                        count += 1
                     }
+                    return count
                 }
-            case AF_INET6:
-                address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { ipv6 in
-                    withUnsafePointer(to: ipv6.pointee.sin6_addr) {
-                        inet_ntop(AF_INET6, $0, &buffer, socklen_t(buffer.count))
-                    }
-                }
-            default:
-                nil
             }
-        guard converted != nil else { return "" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        case AF_INET6:
+            return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { ipv6 in
+                withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN)) { buffer in
+                    withUnsafePointer(to: ipv6.pointee.sin6_addr) {
+                        inet_ntop(AF_INET6, $0, buffer.baseAddress, socklen_t(buffer.count))
+                    }.map { String(cString: $0) } ?? ""
+                }
+            }
+        default:
+            return ""
+        }
     }
 }
