@@ -38,6 +38,10 @@ public final class LoginThrottle: Sendable {
     private let configuration: Configuration
     private let clock: any PoolClock
     private let records = Mutex<[Key: Record]>([:])
+    /// `records.count`, readable without the lock: while no key has failed, which is nearly always,
+    /// `retryAfter` and `recordSuccess` (twice per request) cost one atomic load, not the lock and two
+    /// hashes of the key.
+    private let recordCount = Atomic<Int>(0)
 
     public init(configuration: Configuration = Configuration(), clock: any PoolClock = MonotonicPoolClock()) {
         self.configuration = configuration
@@ -46,6 +50,7 @@ public final class LoginThrottle: Sendable {
 
     /// How long this key must still wait before its next login attempt; nil when it may go ahead.
     public func retryAfter(_ key: Key) -> Duration? {
+        guard self.recordCount.load(ordering: .acquiring) > 0 else { return nil }
         let now = self.clock.now()
         return self.records.withLock { records in
             guard let record = records[key], record.blockedUntil > now else { return nil }
@@ -73,12 +78,17 @@ public final class LoginThrottle: Sendable {
             if records.count > self.configuration.maxKeys {
                 self.prune(&records, now: now)
             }
+            self.recordCount.store(records.count, ordering: .releasing)
         }
     }
 
     /// Forgets the key's failures (the upstream accepted the credentials).
     public func recordSuccess(_ key: Key) {
-        _ = self.records.withLock { $0.removeValue(forKey: key) }
+        guard self.recordCount.load(ordering: .acquiring) > 0 else { return }
+        self.records.withLock { records in
+            guard records.removeValue(forKey: key) != nil else { return }
+            self.recordCount.store(records.count, ordering: .releasing)
+        }
     }
 
     /// Keys being tracked, for metrics and tests.

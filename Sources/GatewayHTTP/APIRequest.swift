@@ -73,10 +73,14 @@ final class APIRequest: Sendable {
     }
 
     /// Logs at `level` with this request's id (and client) in the metadata.
-    func log(_ level: Logger.Level, _ message: Logger.Message, _ metadata: Logger.Metadata = [:]) {
+    func log(
+        _ level: Logger.Level,
+        _ message: @autoclosure () -> Logger.Message,
+        _ metadata: @autoclosure () -> Logger.Metadata = [:]
+    ) {
         // Checked first, so that a level that is off costs no metadata dictionary.
         guard self.context.logger.logLevel <= level else { return }
-        self.context.logger.log(level: level, message, metadata: self.metadata(metadata))
+        self.context.logger.log(level: level, message(), metadata: self.metadata(metadata()))
     }
 
     private func metadata(_ extra: Logger.Metadata) -> Logger.Metadata {

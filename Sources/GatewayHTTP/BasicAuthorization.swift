@@ -8,14 +8,19 @@ package import POP3
 package enum BasicAuthorization {
     /// The credentials, or a 401 problem that says what was wrong (never echoing the header).
     package static func credentials(from header: String?) throws(Problem) -> POP3Credentials {
-        guard let header else { throw .unauthorized("this API needs HTTP Basic credentials: the mailbox's POP3 login") }
-        var bytes = Substring(header).utf8[...]
-        let scheme = Array("basic".utf8)
+        guard var header else { throw .unauthorized("this API needs HTTP Basic credentials: the mailbox's POP3 login") }
+        return try header.withUTF8 { Self.credentials(from: $0[...]) }.get()
+    }
+
+    private static func credentials(from header: Slice<UnsafeBufferPointer<UInt8>>) -> Result<POP3Credentials, Problem>
+    {
+        var bytes = header
+        let scheme = "basic".utf8
         guard bytes.count > scheme.count,
             zip(bytes.prefix(scheme.count), scheme).allSatisfy({ $0 | 0x20 == $1 }),
             bytes.dropFirst(scheme.count).first == UInt8(ascii: " ")
         else {
-            throw .unauthorized("only the Basic authorization scheme is supported")
+            return .failure(.unauthorized("only the Basic authorization scheme is supported"))
         }
         bytes = bytes.dropFirst(scheme.count)
         while bytes.first == UInt8(ascii: " ") { bytes = bytes.dropFirst() }
@@ -24,14 +29,14 @@ package enum BasicAuthorization {
             let user = String(validating: decoded[..<colon], as: UTF8.self),
             let password = String(validating: decoded[(colon + 1)...], as: UTF8.self)
         else {
-            throw .unauthorized("malformed Basic credentials")
+            return .failure(.unauthorized("malformed Basic credentials"))
         }
-        guard !user.isEmpty else { throw .unauthorized("empty user name") }
+        guard !user.isEmpty else { return .failure(.unauthorized("empty user name")) }
         // CR, LF or NUL could never be a POP3 login; refusing them here keeps them off the upstream socket.
         guard !decoded.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
-            throw .unauthorized("user name or password contains a control character")
+            return .failure(.unauthorized("user name or password contains a control character"))
         }
-        return POP3Credentials(user: user, password: password)
+        return .success(POP3Credentials(user: user, password: password))
     }
 }
 

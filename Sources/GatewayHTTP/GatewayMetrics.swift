@@ -18,9 +18,11 @@ public final class GatewayMetrics: Sendable {
     /// should appear in `/metrics` can be instrumented through it.
     public let factory: PrometheusMetricsFactory
 
+    /// Small and cheap to hash: it is looked up on every request.
     private struct RequestKey: Hashable {
         var route: RoutePattern?
-        var method: String
+        /// Into `methodLabels`; `methodLabels.count` for `other`.
+        var method: Int
         var status: Int
     }
 
@@ -38,7 +40,7 @@ public final class GatewayMetrics: Sendable {
     ]
 
     /// Methods that get a label of their own; any other is `other`, so a caller cannot make up series.
-    static let methodLabels: Set<String> = ["GET", "HEAD", "DELETE", "OPTIONS", "POST", "PUT", "PATCH"]
+    static let methodLabels = ["GET", "HEAD", "DELETE", "OPTIONS", "POST", "PUT", "PATCH"]
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -61,17 +63,15 @@ public final class GatewayMetrics: Sendable {
 
     /// Counts one answered request and its time.
     func recordRequest(route: RoutePattern?, method: String, status: Int, duration: Duration) {
-        let key = RequestKey(
-            route: route,
-            method: Self.methodLabels.contains(method) ? method : "other",
-            status: status
-        )
+        let methodIndex = Self.methodLabels.firstIndex(of: method) ?? Self.methodLabels.count
+        let key = RequestKey(route: route, method: methodIndex, status: status)
         let counter = self.requestCounters.withLock { counters in
             if let counter = counters[key] { return counter }
             let counter = CoreMetrics.Counter(
                 label: "http_requests_total",
                 dimensions: [
-                    ("route", route?.template ?? RoutePattern.unmatchedTemplate), ("method", key.method),
+                    ("route", route?.template ?? RoutePattern.unmatchedTemplate),
+                    ("method", methodIndex < Self.methodLabels.count ? method : "other"),
                     ("status", String(status)),
                 ],
                 factory: self.factory
