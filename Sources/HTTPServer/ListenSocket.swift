@@ -1,6 +1,7 @@
+import CMicroHTTPD
 import Glibc
 
-/// The listening socket, created here and handed to MHD with `MHD_OPTION_LISTEN_SOCKET`.
+/// The listening socket, created here and accepted on by the `Acceptor`.
 ///
 /// Binding it ourselves rather than through `MHD_OPTION_SOCK_ADDR` gives `start()` the real
 /// `errno` (MHD only returns NULL, so "port in use" would be indistinguishable from any other
@@ -9,14 +10,11 @@ struct ListenSocket {
     let descriptor: Int32
     let port: Int
     let isIPv6: Bool
-    /// The socket's identity, to tell later whether `descriptor` still refers to it.
-    private let device: UInt
-    private let inode: UInt
 
     static func open(host: String, port: Int) throws(HTTPServerError) -> ListenSocket {
         guard let port16 = UInt16(exactly: port) else { throw .invalidPort(port) }
         guard let address = SocketAddress(literal: host, port: port16) else { throw .invalidHost(host) }
-        // Non-blocking because every thread of MHD's pool polls it and all but one lose the accept.
+        // Non-blocking, so that the `Acceptor` can take every waiting connection and then poll again.
         let descriptor = socket(
             address.family,
             Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue),
@@ -41,30 +39,20 @@ struct ListenSocket {
                     ? .addressInUse(host: host, port: port) : .cannotBind(host: host, port: port, errno: error)
             }
             guard listen(descriptor, SOMAXCONN) == 0 else { throw .socketFailed(operation: "listen", errno: errno) }
-            var status = stat()
-            guard fstat(descriptor, &status) == 0 else { throw .socketFailed(operation: "fstat", errno: errno) }
             return ListenSocket(
                 descriptor: descriptor,
                 port: try self.boundPort(descriptor),
-                isIPv6: address.family == AF_INET6,
-                device: status.st_dev,
-                inode: status.st_ino
+                isIPv6: address.family == AF_INET6
             )
         } catch {
-            close(descriptor)
+            _ = Glibc.close(descriptor)
             throw error
         }
     }
 
-    /// Closes the socket unless it is already closed. After a failed `MHD_start_daemon` nobody
-    /// knows: MHD 0.9.75 closes it on some failures (a thread that cannot start) and not on others
-    /// (rejected flags), and closing twice could close a descriptor another thread just opened.
-    func closeIfStillOpen() {
-        var status = stat()
-        guard fstat(self.descriptor, &status) == 0, status.st_dev == self.device, status.st_ino == self.inode else {
-            return
-        }
-        close(self.descriptor)
+    /// Closes the socket; MHD never has it (see `Acceptor`), so this is always ours to do.
+    func close() {
+        _ = Glibc.close(self.descriptor)
     }
 
     private static func boundPort(_ descriptor: Int32) throws(HTTPServerError) -> Int {

@@ -8,13 +8,23 @@ final class RunningDaemon: @unchecked Sendable {
     let context: DaemonContext
     let port: Int
     private let daemon: OpaquePointer
+    private let listening: ListenSocket
+    private let acceptor: Acceptor
     /// The TLS strings MHD was given: it keeps the pointers, so they live as long as the daemon.
     private let tlsStrings: [UnsafeMutablePointer<CChar>]
 
-    private init(context: DaemonContext, port: Int, daemon: OpaquePointer, tlsStrings: [UnsafeMutablePointer<CChar>]) {
+    private init(
+        context: DaemonContext,
+        listening: ListenSocket,
+        daemon: OpaquePointer,
+        acceptor: Acceptor,
+        tlsStrings: [UnsafeMutablePointer<CChar>]
+    ) {
         self.context = context
-        self.port = port
+        self.port = listening.port
+        self.listening = listening
         self.daemon = daemon
+        self.acceptor = acceptor
         self.tlsStrings = tlsStrings
     }
 
@@ -28,7 +38,6 @@ final class RunningDaemon: @unchecked Sendable {
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
 
         var options = [
-            Self.option(.LISTEN_SOCKET, Int(socket.descriptor)),
             Self.option(.CONNECTION_LIMIT, Self.clampedUInt32(configuration.connectionLimit)),
             Self.option(.PER_IP_CONNECTION_LIMIT, Self.clampedUInt32(configuration.perIPConnectionLimit)),
             // MHD's default is no timeout at all.
@@ -58,7 +67,7 @@ final class RunningDaemon: @unchecked Sendable {
         var tlsStrings: [UnsafeMutablePointer<CChar>] = []
         if let tls = configuration.tls {
             guard pop3gw_MHD_supports_tls() else {
-                socket.closeIfStillOpen()
+                socket.close()
                 throw .tlsUnsupported
             }
             for (option, text) in [
@@ -73,8 +82,11 @@ final class RunningDaemon: @unchecked Sendable {
         options.append(Self.option(.END, 0))
 
         // epoll in MHD's own threads; suspend/resume (which brings the inter-thread channel that
-        // MHD_quiesce_daemon also needs). No MHD_USE_ERROR_LOG: MHD would print to stderr.
-        var flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+        // MHD_add_connection also needs); no listening socket of its own, as the `Acceptor` hands it
+        // the connections. No MHD_USE_ERROR_LOG: MHD would print to stderr.
+        var flags =
+            MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_ALLOW_SUSPEND_RESUME.rawValue
+            | MHD_USE_NO_LISTEN_SOCKET.rawValue
         if socket.isIPv6 {
             flags |= MHD_USE_IPv6.rawValue
         }
@@ -85,17 +97,31 @@ final class RunningDaemon: @unchecked Sendable {
             pop3gw_MHD_start_daemon(flags, 0, nil, nil, MHDCallbacks.access, contextPointer, buffer.baseAddress)
         }
         guard let daemon else {
-            socket.closeIfStillOpen()
+            socket.close()
             for string in tlsStrings { free(string) }
             // With the same options otherwise, a refused start with TLS is the certificate or key.
             throw configuration.tls == nil ? .daemonStartFailed : .tlsSetupFailed
         }
         guard context.requestDeadlines.start() else {
             MHD_stop_daemon(daemon)
+            socket.close()
             for string in tlsStrings { free(string) }
             throw .daemonStartFailed
         }
-        return RunningDaemon(context: context, port: socket.port, daemon: daemon, tlsStrings: tlsStrings)
+        guard let acceptor = Acceptor.start(listening: socket.descriptor, daemon: daemon) else {
+            context.requestDeadlines.stop()
+            MHD_stop_daemon(daemon)
+            socket.close()
+            for string in tlsStrings { free(string) }
+            throw .daemonStartFailed
+        }
+        return RunningDaemon(
+            context: context,
+            listening: socket,
+            daemon: daemon,
+            acceptor: acceptor,
+            tlsStrings: tlsStrings
+        )
     }
 
     /// Stops accepting, lets requests in flight finish for up to `gracePeriod`, answers the rest
@@ -103,7 +129,7 @@ final class RunningDaemon: @unchecked Sendable {
     /// MHD: `MHD_stop_daemon` with a connection still suspended is an API violation that aborts the
     /// process.
     func stop(gracePeriod: Duration) {
-        let quiescedDescriptor = MHD_quiesce_daemon(self.daemon)
+        self.acceptor.stop()
         self.context.beginStopping()
         _ = self.context.waitUntilNoRequestsInFlight(untilUptimeNanoseconds: Uptime.nanoseconds(after: gracePeriod))
         for exchange in self.context.exchangesInFlight() {
@@ -116,12 +142,9 @@ final class RunningDaemon: @unchecked Sendable {
         // Before MHD closes the sockets, whose numbers may then be reused.
         self.context.requestDeadlines.stop()
         MHD_stop_daemon(self.daemon)
-        // After MHD_quiesce_daemon the listening socket is ours to close, and only after
-        // MHD_stop_daemon, since MHD's threads may still use it until then. Had quiescing failed,
-        // MHD_stop_daemon would have closed it itself.
-        if quiescedDescriptor >= 0 {
-            close(quiescedDescriptor)
-        }
+        // Only now: until it is closed, clients that connect while the server stops wait in its
+        // backlog rather than being refused.
+        self.listening.close()
         for string in self.tlsStrings { free(string) }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import HTTPServer
@@ -159,5 +160,33 @@ extension HTTPServerTests {
         try client.sendRequest("GET", "/")
         #expect(try client.readResponse().text == "v6")
         #expect(seen.withLock { $0 } == "::1")
+    }
+}
+
+extension HTTPServerTests {
+    /// Connections opened together are spread over the HTTP threads (the `Acceptor` hands them to MHD,
+    /// which picks a thread by socket number), not left on whichever thread woke first: with MHD's own
+    /// accepting, all 16 landed on one thread in four of six runs. The clients are a separate process,
+    /// as in real use: clients in this process would take every other descriptor number.
+    @Test func connectionsAreSpreadOverTheThreads() throws {
+        try Python3.requireAvailable()
+        let threads = Mutex<[UInt: Int]>([:])
+        let server = try ServerFixture.started(HTTPServerConfiguration(port: 0, threads: 2)) { request, responder in
+            threads.withLock { $0[UInt(pthread_self()), default: 0] += 1 }
+            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
+        }
+        defer { server.stop(gracePeriod: .seconds(1)) }
+        let script = """
+            import socket, sys
+            clients = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(16)]
+            for client in clients:
+                client.sendall(b"GET / HTTP/1.1\\r\\nHost: localhost\\r\\n\\r\\n")
+            for client in clients:
+                assert client.recv(4096).startswith(b"HTTP/1.1 200"), "no 200"
+            """
+        _ = try Python3.run(["-c", script, String(server.port)])
+        let counts = threads.withLock { Array($0.values) }
+        #expect(counts.count == 2, "requests were answered on \(counts.count) thread(s)")
+        #expect(counts.allSatisfy { $0 >= 5 }, "per-thread requests: \(counts)")
     }
 }
