@@ -20,6 +20,10 @@ public final class MailboxService: Sendable {
         /// Where large messages are spooled to be decoded (nameless files that vanish when closed);
         /// nil for the system's temporary directory (`TMPDIR`, else /tmp).
         public var spoolDirectory: String?
+        /// After a page of the listing that has a next page, fetch and cache that page's summaries in the
+        /// background on the idle session, so that paging on finds them ready. Never delays a request
+        /// (it runs only while no request wants the session) and never logs in.
+        public var readAhead = true
 
         public init() {}
 
@@ -45,6 +49,9 @@ public final class MailboxService: Sendable {
         queueLimit: 4096,
         name: "pop3gw-decode"
     )
+    /// Runs read-ahead (see `Configuration.readAhead`), nil when it is off. Two threads, a short
+    /// queue: when it is full, the read-ahead is skipped.
+    private let readAhead: WorkerPool?
     /// Headers handed to a decoding thread at once: small enough that the last batch of a page is
     /// short, large enough that handing over costs little next to ~10 µs of decoding each.
     private static let decodeBatchSize = 16
@@ -56,7 +63,8 @@ public final class MailboxService: Sendable {
     @discardableResult
     public func shutdown(gracePeriod: Duration) -> Bool {
         let drained = self.pool.shutdown(gracePeriod: gracePeriod)
-        return self.decoders.shutdown(timeout: .seconds(2)) && drained
+        let readAheadEnded = self.readAhead?.shutdown(timeout: .seconds(2)) ?? true
+        return self.decoders.shutdown(timeout: .seconds(2)) && readAheadEnded && drained
     }
 
     public init(connector: POP3Connector, configuration: Configuration = Configuration()) throws(MessageCacheError) {
@@ -66,6 +74,8 @@ public final class MailboxService: Sendable {
         self.maxMessageSize = configuration.maxMessageSize
         self.streamingThreshold = configuration.streamingThreshold
         self.spoolDirectory = configuration.effectiveSpoolDirectory
+        self.readAhead =
+            configuration.readAhead ? WorkerPool(threads: 2, queueLimit: 16, name: "pop3gw-read-ahead") : nil
         self.pool = SessionPool(configuration: configuration.pool, fingerprintDigest: digest) {
             (_, credentials) throws(POP3Error) in
             UpstreamSession(client: try connector.connect(credentials: credentials))
@@ -91,7 +101,8 @@ public final class MailboxService: Sendable {
     }
 
     /// A page of summaries, newest first. `refresh` logs in again to see new mail; otherwise a
-    /// session older than the refresh interval does so by itself.
+    /// session older than the refresh interval does so by itself. With `Configuration.readAhead`, the
+    /// next page's summaries are then fetched in the background while the session is idle.
     public func listMessages(
         _ credentials: POP3Credentials,
         limit: Int,
@@ -101,54 +112,81 @@ public final class MailboxService: Sendable {
         let position = try cursor.map(ListCursor.init(parsing:))
         let fingerprint = CredentialFingerprint(credentials, using: self.digest)
         let key = self.key(credentials)
-        return try self.pool.withSession(
+        let page = try self.pool.withSession(
             for: key,
             credentials: credentials,
             freshness: refresh ? .forceFresh : .refreshIfOlderThanInterval,
             retryIdempotent: true
         ) { session in
-            let messages = try session.listing().messages
-            let start = position.map { $0.startIndex(in: messages) } ?? 0
-            let page = messages[start..<min(messages.count, start + limit)]
-
-            var summaries: [String: MessageSummary] = [:]
-            var missing: [POP3MessageInfo] = []
-            for message in page {
-                guard let uid = message.uid else { continue }
-                if let summary = self.cache.summary(for: self.cacheKey(key, message), fingerprint: fingerprint) {
-                    summaries[uid] = summary
-                } else {
-                    missing.append(message)
-                }
-            }
-            if !missing.isEmpty {
-                let byNumber = Dictionary(uniqueKeysWithValues: missing.map { ($0.number, $0) })
-                // Headers are decoded and cached on helper threads while the next TOP answers arrive.
-                let decoder = BatchDecoder(helpers: self.decoders, batchSize: Self.decodeBatchSize) {
-                    (message: POP3MessageInfo, header: [UInt8]?) in
-                    // TOP is optional and broken on some servers; an unreadable header gives an empty summary.
-                    let summary = header.map(MIMEParser.parseSummary) ?? MessageSummary()
-                    self.cache.storeSummary(summary, for: self.cacheKey(key, message), fingerprint: fingerprint)
-                    return summary
-                }
-                var fetched: [String] = []
-                try session.client.headers(of: missing.map(\.number)) { number, header throws(POP3Error) in
-                    guard let message = byNumber[number], let uid = message.uid else { return }
-                    fetched.append(uid)
-                    decoder.add((message, header))
-                }
-                for (uid, summary) in zip(fetched, decoder.finish()) {
-                    summaries[uid] = summary
-                }
-            }
-            let entries = page.compactMap { message in
-                message.uid.map { MessageListEntry(id: $0, size: message.size, summary: summaries[$0] ?? .init()) }
-            }
-            let next = page.last.flatMap { last in
-                start + page.count < messages.count ? ListCursor(after: last).encoded : nil
-            }
-            return MessagePage(total: messages.count, messages: entries, nextCursor: next)
+            try self.page(of: session, after: position, limit: limit, key: key, fingerprint: fingerprint)
         }
+        if let next = page.nextCursor, let readAhead = self.readAhead {
+            // A full queue skips it; an error only means the next page is fetched when asked for.
+            _ = readAhead.submit {
+                _ = try? self.pool.withIdleSession(for: key, credentials: credentials) { session in
+                    try self.page(
+                        of: session,
+                        after: ListCursor(parsing: next),
+                        limit: limit,
+                        key: key,
+                        fingerprint: fingerprint
+                    )
+                }
+            }
+        }
+        return page
+    }
+
+    /// The page of `limit` entries after `position` (from the start when nil) of the session's listing,
+    /// fetching with pipelined `TOP n 0` (and caching) the summaries the cache does not have.
+    private func page(
+        of session: UpstreamSession,
+        after position: ListCursor?,
+        limit: Int,
+        key: MailboxKey,
+        fingerprint: CredentialFingerprint
+    ) throws -> MessagePage {
+        let messages = try session.listing().messages
+        let start = position.map { $0.startIndex(in: messages) } ?? 0
+        let page = messages[start..<min(messages.count, start + limit)]
+
+        var summaries: [String: MessageSummary] = [:]
+        var missing: [POP3MessageInfo] = []
+        for message in page {
+            guard let uid = message.uid else { continue }
+            if let summary = self.cache.summary(for: self.cacheKey(key, message), fingerprint: fingerprint) {
+                summaries[uid] = summary
+            } else {
+                missing.append(message)
+            }
+        }
+        if !missing.isEmpty {
+            let byNumber = Dictionary(uniqueKeysWithValues: missing.map { ($0.number, $0) })
+            // Headers are decoded and cached on helper threads while the next TOP answers arrive.
+            let decoder = BatchDecoder(helpers: self.decoders, batchSize: Self.decodeBatchSize) {
+                (message: POP3MessageInfo, header: [UInt8]?) in
+                // TOP is optional and broken on some servers; an unreadable header gives an empty summary.
+                let summary = header.map(MIMEParser.parseSummary) ?? MessageSummary()
+                self.cache.storeSummary(summary, for: self.cacheKey(key, message), fingerprint: fingerprint)
+                return summary
+            }
+            var fetched: [String] = []
+            try session.client.headers(of: missing.map(\.number)) { number, header throws(POP3Error) in
+                guard let message = byNumber[number], let uid = message.uid else { return }
+                fetched.append(uid)
+                decoder.add((message, header))
+            }
+            for (uid, summary) in zip(fetched, decoder.finish()) {
+                summaries[uid] = summary
+            }
+        }
+        let entries = page.compactMap { message in
+            message.uid.map { MessageListEntry(id: $0, size: message.size, summary: summaries[$0] ?? .init()) }
+        }
+        let next = page.last.flatMap { last in
+            start + page.count < messages.count ? ListCursor(after: last).encoded : nil
+        }
+        return MessagePage(total: messages.count, messages: entries, nextCursor: next)
     }
 
     /// The message decoded: header, bodies and attachments. A cached or small message is decoded in

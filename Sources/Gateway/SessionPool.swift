@@ -149,6 +149,35 @@ public final class SessionPool<Session: PooledSession>: Sendable {
         }
     }
 
+    /// Runs `body` on the mailbox's parked session if it is idle right now, was opened with these
+    /// credentials and is not due for a refresh; nil, without running `body`, otherwise. Never waits for
+    /// the turn and never logs in: for optional background work (read-ahead) that must not delay a
+    /// request or open a session nobody asked for.
+    public func withIdleSession<Output>(
+        for key: MailboxKey,
+        credentials: POP3Credentials,
+        _ body: (Session) throws -> Output
+    ) throws -> Output? {
+        let fingerprint = CredentialFingerprint(credentials, using: self.fingerprintDigest)
+        guard let parked = self.state.withLock({ $0.takeIdleSession(for: key) }) else { return nil }
+        let entry = parked.entry
+        guard entry.fingerprint == fingerprint, entry.session.isUsable,
+            !self.isTooOld(entry, for: .refreshIfOlderThanInterval, now: self.clock.now())
+        else {
+            // Left as it was found, for the next request to judge.
+            self.state.withLock { self.releaseTurn(of: key, parking: parked, in: &$0) }
+            return nil
+        }
+        do {
+            let output = try body(entry.session)
+            self.giveBack(entry, of: key)
+            return output
+        } catch {
+            self.giveBack(entry, of: key)
+            throw error
+        }
+    }
+
     /// Waits for the mailbox's turn; returns the session parked there, if any.
     private func acquireTurn(for key: MailboxKey, deadline: Duration) throws(SessionPoolError) -> State.Parked? {
         switch self.state.withLock({ $0.requestTurn(for: key) }) {

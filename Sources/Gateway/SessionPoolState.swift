@@ -105,6 +105,19 @@ struct SessionPoolState<Session: PooledSession> {
         return .wait(waiter)
     }
 
+    /// `key`'s turn and its parked session, only if the turn is free and a session is parked: for work
+    /// that should use an idle session but never queue behind requests or log in (read-ahead).
+    mutating func takeIdleSession(for key: MailboxKey) -> Parked? {
+        guard !self.isShuttingDown, var mailbox = self.mailboxes[key], !mailbox.isTurnHeld,
+            let parked = mailbox.parked
+        else { return nil }
+        mailbox.isTurnHeld = true
+        mailbox.parked = nil
+        self.mailboxes[key] = mailbox
+        self.requestsHoldingTurns += 1
+        return parked
+    }
+
     /// Gives `key`'s turn back, parking `parked` (a healthy session) or nothing (it was closed).
     ///
     /// The next request for the same key gets the turn and the session directly. Without one, a parked

@@ -69,6 +69,14 @@ struct ServeCommand: ParsableCommand {
     )
     var spoolDir: String = Environment.string("POP3GW_SPOOL_DIR", default: "")
 
+    @Flag(
+        help: """
+            Do not fetch the next page's summaries in the background after a listing page (on the idle \
+            session only; never delaying a request or logging in). [env: POP3GW_NO_READ_AHEAD]
+            """
+    )
+    var noReadAhead = Environment.flag("POP3GW_NO_READ_AHEAD")
+
     @Option(
         help: """
             Seconds an HTTP connection may sit idle, or take to send a whole request however busily it \
@@ -210,6 +218,7 @@ struct ServeCommand: ParsableCommand {
         configuration.maxMessageSize = self.maxMessageSize << 20
         configuration.streamingThreshold = self.streamingThreshold << 20
         configuration.spoolDirectory = self.spoolDir.isEmpty ? nil : self.spoolDir
+        configuration.readAhead = !self.noReadAhead
         do {
             try SpooledMessage.checkDirectory(configuration.effectiveSpoolDirectory)
         } catch {
@@ -317,6 +326,7 @@ struct ServeCommand: ParsableCommand {
             "max_message_size_mib": .stringConvertible(self.maxMessageSize),
             "streaming_threshold_mib": .stringConvertible(self.streamingThreshold),
             "spool_dir": .string(spoolDirectory),
+            "read_ahead": .string(self.noReadAhead ? "off" : "on"),
             "cors_origins": .array(((try? self.corsPolicy())?.allowedOrigins ?? []).map { .string($0) }),
             "login_failures_free": .stringConvertible(self.loginFailuresFree),
             "login_delay_max_s": .stringConvertible(self.loginDelayMax),

@@ -46,7 +46,7 @@ final class GatewayFixture: Sendable {
     deinit {
         self.server.stop(gracePeriod: .seconds(2))
         self.workers.shutdown(timeout: .seconds(2))
-        self.service.pool.shutdown(gracePeriod: .seconds(2))
+        self.service.shutdown(gracePeriod: .seconds(2))
     }
 
     struct Response {
