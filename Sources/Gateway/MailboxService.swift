@@ -20,8 +20,8 @@ public final class MailboxService: Sendable {
         /// Where large messages are spooled to be decoded (nameless files that vanish when closed);
         /// nil for the system's temporary directory (`TMPDIR`, else /tmp).
         public var spoolDirectory: String?
-        /// After a page of the listing that has a next page, fetch and cache that page's summaries in the
-        /// background on the idle session, so that paging on finds them ready. Never delays a request
+        /// Whether `readAhead(_:after:limit:)` fetches and caches the next page's summaries in the
+        /// background on the idle session, so that paging on finds them ready. It never delays a request
         /// (it runs only while no request wants the session) and never logs in.
         public var readAhead = true
 
@@ -51,7 +51,7 @@ public final class MailboxService: Sendable {
     )
     /// Runs read-ahead (see `Configuration.readAhead`), nil when it is off. Two threads, a short
     /// queue: when it is full, the read-ahead is skipped.
-    private let readAhead: WorkerPool?
+    private let readAheadWorkers: WorkerPool?
     /// Headers handed to a decoding thread at once: small enough that the last batch of a page is
     /// short, large enough that handing over costs little next to ~10 µs of decoding each.
     private static let decodeBatchSize = 16
@@ -63,7 +63,7 @@ public final class MailboxService: Sendable {
     @discardableResult
     public func shutdown(gracePeriod: Duration) -> Bool {
         let drained = self.pool.shutdown(gracePeriod: gracePeriod)
-        let readAheadEnded = self.readAhead?.shutdown(timeout: .seconds(2)) ?? true
+        let readAheadEnded = self.readAheadWorkers?.shutdown(timeout: .seconds(2)) ?? true
         return self.decoders.shutdown(timeout: .seconds(2)) && readAheadEnded && drained
     }
 
@@ -74,7 +74,7 @@ public final class MailboxService: Sendable {
         self.maxMessageSize = configuration.maxMessageSize
         self.streamingThreshold = configuration.streamingThreshold
         self.spoolDirectory = configuration.effectiveSpoolDirectory
-        self.readAhead =
+        self.readAheadWorkers =
             configuration.readAhead ? WorkerPool(threads: 2, queueLimit: 16, name: "pop3gw-read-ahead") : nil
         self.pool = SessionPool(configuration: configuration.pool, fingerprintDigest: digest) {
             (_, credentials) throws(POP3Error) in
@@ -101,8 +101,7 @@ public final class MailboxService: Sendable {
     }
 
     /// A page of summaries, newest first. `refresh` logs in again to see new mail; otherwise a
-    /// session older than the refresh interval does so by itself. With `Configuration.readAhead`, the
-    /// next page's summaries are then fetched in the background while the session is idle.
+    /// session older than the refresh interval does so by itself.
     public func listMessages(
         _ credentials: POP3Credentials,
         limit: Int,
@@ -112,7 +111,7 @@ public final class MailboxService: Sendable {
         let position = try cursor.map(ListCursor.init(parsing:))
         let fingerprint = CredentialFingerprint(credentials, using: self.digest)
         let key = self.key(credentials)
-        let page = try self.pool.withSession(
+        return try self.pool.withSession(
             for: key,
             credentials: credentials,
             freshness: refresh ? .forceFresh : .refreshIfOlderThanInterval,
@@ -120,21 +119,27 @@ public final class MailboxService: Sendable {
         ) { session in
             try self.page(of: session, after: position, limit: limit, key: key, fingerprint: fingerprint)
         }
-        if let next = page.nextCursor, let readAhead = self.readAhead {
-            // A full queue skips it; an error only means the next page is fetched when asked for.
-            _ = readAhead.submit {
-                _ = try? self.pool.withIdleSession(for: key, credentials: credentials) { session in
-                    try self.page(
-                        of: session,
-                        after: ListCursor(parsing: next),
-                        limit: limit,
-                        key: key,
-                        fingerprint: fingerprint
-                    )
-                }
+    }
+
+    /// With `Configuration.readAhead`, fetches and caches the summaries of the page after `page` in the
+    /// background, on the mailbox's session if it is idle then (`SessionPool.withIdleSession`); does
+    /// nothing after the last page. A full read-ahead queue skips it, and an error only means that the
+    /// next page is fetched when it is asked for.
+    public func readAhead(_ credentials: POP3Credentials, after page: MessagePage, limit: Int) {
+        guard let next = page.nextCursor, let workers = self.readAheadWorkers else { return }
+        let key = self.key(credentials)
+        _ = workers.submit {
+            let fingerprint = CredentialFingerprint(credentials, using: self.digest)
+            _ = try? self.pool.withIdleSession(for: key, credentials: credentials) { session in
+                try self.page(
+                    of: session,
+                    after: ListCursor(parsing: next),
+                    limit: limit,
+                    key: key,
+                    fingerprint: fingerprint
+                )
             }
         }
-        return page
     }
 
     /// The page of `limit` entries after `position` (from the start when nil) of the session's listing,

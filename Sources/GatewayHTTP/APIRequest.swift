@@ -1,5 +1,6 @@
 import HTTPServer
 import Logging
+import Synchronization
 
 /// One request on its way through the API, and what every answer to it gets on the way out: the CORS
 /// headers, the request metrics and one access log line with the request's id (which the server sends
@@ -22,6 +23,8 @@ final class APIRequest: Sendable {
     /// The request's `Origin` if CORS allows it.
     let allowedOrigin: String?
     private let started: ContinuousClock.Instant
+    /// Run once the answer is handed to the server (see `whenAnswered`).
+    private let afterAnswer = Mutex<[@Sendable () -> Void]>([])
     private let responder: HTTPResponder
     private let context: APIRequestContext
 
@@ -51,6 +54,7 @@ final class APIRequest: Sendable {
             self.responder.respond(response)
             // HEAD answers carry the length of a body that is not sent.
             self.logAccess(status: status, bytes: self.method == "HEAD" ? 0 : body.count, duration, problem)
+            self.runAfterAnswer()
         case .stream(let contentLength, let producer):
             response.body = .stream(contentLength: contentLength) { writer in
                 var cutOff = true
@@ -62,7 +66,18 @@ final class APIRequest: Sendable {
                 cutOff = false
             }
             self.responder.respond(response)
+            self.runAfterAnswer()
         }
+    }
+
+    /// Runs `work` on the answering thread right after the answer (of any status) is handed to the
+    /// server: for follow-up work the answer should not wait for.
+    func whenAnswered(_ work: @escaping @Sendable () -> Void) {
+        self.afterAnswer.withLock { $0.append(work) }
+    }
+
+    private func runAfterAnswer() {
+        for work in self.afterAnswer.withLock({ $0 }) { work() }
     }
 
     /// Counts the request in the metrics and returns how long it took.

@@ -118,7 +118,9 @@ public final class GatewayAPI: Sendable {
                 return exchange.respond(response)
             }
             self.dispatch(exchange) {
-                try self.countingLogins(throttleKey, exchange) { try self.respond(to: route, request, credentials) }
+                try self.countingLogins(throttleKey, exchange) {
+                    try self.respond(to: route, request, credentials, exchange)
+                }
             }
         }
     }
@@ -207,7 +209,8 @@ public final class GatewayAPI: Sendable {
     private func respond(
         to route: Route,
         _ request: HTTPRequest,
-        _ credentials: POP3Credentials
+        _ credentials: POP3Credentials,
+        _ exchange: APIRequest
     ) throws -> HTTPResponse {
         switch route {
         case .mailbox:
@@ -221,6 +224,8 @@ public final class GatewayAPI: Sendable {
                 cursor: parameters.cursor,
                 refresh: parameters.refresh
             )
+            // Once the page is on its way, so that fetching the next one does not slow this one down.
+            exchange.whenAnswered { [service] in service.readAhead(credentials, after: page, limit: parameters.limit) }
             return Self.json(MessageJSON.Page(page: page))
         case .message(let id):
             let parameters = try MessageParameters(request)
