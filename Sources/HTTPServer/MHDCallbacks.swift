@@ -227,23 +227,57 @@ enum MHDCallbacks {
         }
         guard let response else { return .NO }
         defer { MHD_destroy_response(response) }
-        for (name, value) in prepared.headers where Self.isSendable(name: name, value: value) {
-            // MHD refuses some fields (its own Content-Length, malformed ones): those are dropped.
-            _ = MHD_add_response_header(response, name, value)
-        }
-        if !requestID.isEmpty && !prepared.headers.contains(RequestID.headerName) {
-            _ = MHD_add_response_header(response, RequestID.headerName, requestID)
-        }
-        if daemon.isStopping {
+        Self.add(
+            prepared.headers,
+            requestID: requestID.isEmpty || prepared.headers.contains(RequestID.headerName) ? nil : requestID,
             // Drains keep-alive connections while the daemon stops.
-            _ = MHD_add_response_header(response, "Connection", "close")
-        }
+            closing: daemon.isStopping,
+            to: response
+        )
         let status = (100...999).contains(prepared.status) ? UInt32(prepared.status) : 500
         return MHD_queue_response(connection, status, response)
     }
 
     /// The buffer MHD allocates per streamed response for the content reader to fill.
     private static let streamBlockSize = 64 * 1024
+
+    /// Adds the fields that `isSendable` lets through, then `X-Request-Id` and `Connection: close` if
+    /// asked. They go to MHD, which copies them, from one NUL-separated buffer on the stack: passed one
+    /// by one, every small Swift string would be copied to the heap for its C string, some ten
+    /// allocations per answer.
+    private static func add(_ headers: HTTPHeaders, requestID: String?, closing: Bool, to response: OpaquePointer) {
+        var bytes = (requestID.map { RequestID.headerName.utf8.count + $0.utf8.count + 2 } ?? 0) + (closing ? 20 : 0)
+        for (name, value) in headers where Self.isSendable(name: name, value: value) {
+            bytes += name.utf8.count + value.utf8.count + 2
+        }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var offset = 0
+            func add(_ name: String, _ value: String) {
+                let nameStart = offset
+                for byte in name.utf8 {
+                    buffer[offset] = CChar(bitPattern: byte)
+                    offset += 1
+                }
+                buffer[offset] = 0
+                let valueStart = offset + 1
+                offset = valueStart
+                for byte in value.utf8 {
+                    buffer[offset] = CChar(bitPattern: byte)
+                    offset += 1
+                }
+                buffer[offset] = 0
+                offset += 1
+                // MHD refuses some fields (its own Content-Length, malformed ones): those are dropped.
+                _ = MHD_add_response_header(response, base + nameStart, base + valueStart)
+            }
+            for (name, value) in headers where Self.isSendable(name: name, value: value) {
+                add(name, value)
+            }
+            if let requestID { add(RequestID.headerName, requestID) }
+            if closing { add("Connection", "close") }
+        }
+    }
 
     /// Refuses names and values that could split the response (CR, LF, NUL) and an application
     /// `Content-Length`, which MHD computes itself.
