@@ -98,8 +98,9 @@ public final class GatewayAPI: Sendable {
             }
         case .mailbox, .listMessages, .message, .rawMessage, .attachment, .deleteMessage:
             let credentials: POP3Credentials
+            let fingerprint: CredentialFingerprint
             do {
-                credentials = try BasicAuthorization.credentials(from: request.headers["Authorization"])
+                (credentials, fingerprint) = try self.authorization(of: request)
             } catch {
                 return exchange.respond(error.response, problem: error)
             }
@@ -112,7 +113,7 @@ public final class GatewayAPI: Sendable {
                 exchange.log(.notice, "login throttled", ["retry_after_s": .stringConvertible(problem.retryAfter ?? 0)])
                 return exchange.respond(problem.response, problem: problem)
             }
-            if let response = self.renderedResponse(route, request, credentials) {
+            if let response = self.renderedResponse(route, request, credentials, fingerprint) {
                 self.loginThrottle.recordSuccess(throttleKey)
                 exchange.log(.debug, "answered from the rendered cache")
                 return exchange.respond(response)
@@ -168,7 +169,8 @@ public final class GatewayAPI: Sendable {
     private func renderedResponse(
         _ route: Route,
         _ request: HTTPRequest,
-        _ credentials: POP3Credentials
+        _ credentials: POP3Credentials,
+        _ fingerprint: CredentialFingerprint
     ) -> HTTPResponse? {
         let key: RenderedResponseCache.Key
         switch route {
@@ -179,7 +181,7 @@ public final class GatewayAPI: Sendable {
         case .rawMessage(let id): key = .init(user: credentials.user, id: id, kind: "r")
         default: return nil
         }
-        guard let entry = self.rendered.entry(for: key, fingerprint: self.service.fingerprint(credentials)) else {
+        guard let entry = self.rendered.entry(for: key, fingerprint: fingerprint) else {
             return nil
         }
         if let notModified = entry.tag.notModified(request) { return notModified }
@@ -187,6 +189,21 @@ public final class GatewayAPI: Sendable {
             return HTTPResponse(status: 200, headers: entry.headers, body: .bytes(entry.body))
         }
         return RawResponse.make(entry.body, tag: entry.tag, range: request.headers["Range"])
+    }
+
+    /// The Basic credentials of the request and their fingerprint. Decoded and digested once per
+    /// connection and header value: a keep-alive client sends the same header every time, and the
+    /// memo compares it only with what the same connection sent before.
+    private func authorization(
+        of request: HTTPRequest
+    ) throws(Problem) -> (credentials: POP3Credentials, fingerprint: CredentialFingerprint) {
+        let header = request.headers["Authorization"]
+        let decode = { () throws(Problem) -> (credentials: POP3Credentials, fingerprint: CredentialFingerprint) in
+            let credentials = try BasicAuthorization.credentials(from: header)
+            return (credentials, self.service.fingerprint(credentials))
+        }
+        guard let header, let memo = request.connection else { return try decode() }
+        return try memo.value(for: header, decode)
     }
 
     /// Runs `work` on a worker thread and answers with its response or its error's problem.

@@ -17,6 +17,8 @@ public struct HTTPRequest: Sendable {
     /// The request's id, sent back as `X-Request-Id` on its answer: the caller's `X-Request-Id` when it is
     /// 1 to 128 characters of visible ASCII, else 32 random hex digits.
     public var id: String
+    /// The application's memo for the connection the request came on (nil for one made by hand).
+    public var connection: ConnectionMemo?
 
     /// Derives `path` and `query` from `target`; `id` from its `X-Request-Id` header when none is given.
     public init(
@@ -25,7 +27,8 @@ public struct HTTPRequest: Sendable {
         headers: HTTPHeaders = HTTPHeaders(),
         body: [UInt8] = [],
         remoteAddress: String = "",
-        id: String? = nil
+        id: String? = nil,
+        connection: ConnectionMemo? = nil
     ) {
         self.method = method
         self.target = target
@@ -41,6 +44,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.remoteAddress = remoteAddress
         self.id = id ?? RequestID.make(from: headers[RequestID.headerName])
+        self.connection = connection
     }
 
     /// The first value of query parameter `name`, decoded.

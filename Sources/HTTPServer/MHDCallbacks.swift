@@ -110,6 +110,7 @@ enum MHDCallbacks {
             request.method = method.map { String(cString: $0) } ?? ""
             request.headers = Self.requestHeaders(connection)
             request.remoteAddress = pop3gw_MHD_connection_client_address(connection).map(SocketAddress.text(of:)) ?? ""
+            request.memo = RequestDeadlines.entry(of: connection)?.memo
             request.requestID = RequestID.make(from: request.headers[RequestID.headerName])
             let limit = daemon.configuration.maxBodyBytes
             if let declared = request.headers["Content-Length"].flatMap({ Int($0) }), declared > limit {
@@ -146,7 +147,8 @@ enum MHDCallbacks {
                         headers: request.headers,
                         body: request.body,
                         remoteAddress: request.remoteAddress,
-                        id: request.requestID
+                        id: request.requestID,
+                        connection: request.memo
                     )
                     request.body = []
                     request.exchange.handlerWillRun()

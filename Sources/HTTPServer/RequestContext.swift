@@ -21,6 +21,7 @@ final class RequestContext {
     var method = ""
     var headers = HTTPHeaders()
     var remoteAddress = ""
+    var memo: ConnectionMemo?
     /// Set with the header fields; every answer carries it as `X-Request-Id`.
     var requestID = ""
     var body: [UInt8] = []

@@ -16,11 +16,12 @@ import Synchronization
 /// MHD reports a connection closed (`connectionClosed`) before it closes the socket, and both that
 /// and `sweep` hold the lock, so a socket number is never shut down after MHD has let it go.
 final class RequestDeadlines: @unchecked Sendable {
-    /// One connection: its socket and its deadline (uptime in nanoseconds; `none` while a request is
-    /// being handled or answered).
-    private final class Connection: Sendable {
+    /// One connection: its socket, its deadline (uptime in nanoseconds; `none` while a request is
+    /// being handled or answered) and the application's memo for it.
+    final class Connection: Sendable {
         let socket: Int32
         let deadline: Atomic<Int64>
+        let memo = ConnectionMemo()
 
         static let none = Int64.max
 
@@ -105,7 +106,7 @@ final class RequestDeadlines: @unchecked Sendable {
 
     /// The entry `connectionStarted` put in the connection's socket context, if any. Unretained: the
     /// context holds it until `connectionClosed`, which MHD calls after the connection's last request.
-    private static func entry(of connection: OpaquePointer) -> Connection? {
+    static func entry(of connection: OpaquePointer) -> Connection? {
         pop3gw_MHD_connection_socket_context(connection).map {
             Unmanaged<Connection>.fromOpaque($0).takeUnretainedValue()
         }

@@ -252,3 +252,27 @@ private final class ConcurrentStatuses: @unchecked Sendable {
         return self.collected
     }
 }
+
+extension GatewayAPITests {
+    /// Credentials are judged on every request of a keep-alive connection, though the connection
+    /// remembers its last decoded Authorization header: a wrong password after a right one is 401 (the
+    /// rendered cache answers only the right one), and the right one after it is served again.
+    @Test func everyRequestOfAKeepAliveConnectionIsAuthorized() throws {
+        let list = try self.gateway.request("/v1/messages?limit=1").json()
+        let id = try #require((list["messages"] as? [[String: Any]])?.first?["id"] as? String)
+        #expect(try self.gateway.request("/v1/messages/\(id)").status == 200, "now in the rendered cache")
+        let logins = [
+            ("alice", "alice-secret"), ("alice", "wrong"), ("alice", "alice-secret"), ("bob", "alice-secret"),
+        ]
+        var head = ""
+        for (index, (user, password)) in logins.enumerated() {
+            head += "GET /v1/messages/\(id) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            head += "Authorization: Basic " + Data("\(user):\(password)".utf8).base64EncodedString() + "\r\n"
+            head += index == logins.count - 1 ? "Connection: close\r\n\r\n" : "\r\n"
+        }
+        let received = String(decoding: try self.gateway.exchange(Array(head.utf8)), as: UTF8.self)
+        let statusLine = try Regex("HTTP/1\\.1 ([0-9]{3}) ")
+        let statuses = received.matches(of: statusLine).compactMap { $0.output[1].substring.flatMap { Int($0) } }
+        #expect(statuses == [200, 401, 200, 401], "\(statuses)")
+    }
+}

@@ -131,6 +131,12 @@ final class GatewayFixture: Sendable {
         }
         lines += headers.map { "\($0.key): \($0.value)" }
         let request = Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
+        return try Response(parsing: try self.exchange(request), method: method)
+    }
+
+    /// Sends `request` (one or more requests, the last with `Connection: close`) on one connection and
+    /// returns everything the server sent until it closed.
+    func exchange(_ request: [UInt8]) throws -> [UInt8] {
         let deadline = Deadline.after(.seconds(30))
         let socket = try TCPSocket.connect(host: "127.0.0.1", port: self.server.port, deadline: deadline)
         defer { socket.close() }
@@ -142,7 +148,7 @@ final class GatewayFixture: Sendable {
             if count == 0 { break }
             received += chunk[..<count]
         }
-        return try Response(parsing: received, method: method)
+        return received
     }
 
     /// Message files of `user`, in Dovecot's order.
