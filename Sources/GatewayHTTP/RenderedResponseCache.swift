@@ -17,6 +17,14 @@ final class RenderedResponseCache: Sendable {
         var kind: Character
         /// Which representation of that kind: the JSON document's `MessageParameters.variant`; empty for raw.
         var variant = ""
+
+        // By hand, for the kind's byte: hashing a `Character` normalises it as a string, on every warm GET.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(self.user)
+            hasher.combine(self.id)
+            hasher.combine(self.kind.asciiValue)
+            hasher.combine(self.variant)
+        }
     }
 
     struct Entry {
@@ -24,11 +32,22 @@ final class RenderedResponseCache: Sendable {
         var tag: EntityTag
         var headers: HTTPHeaders
         var body: [UInt8]
+    }
+
+    /// An entry and when it was last used; a class, so that a hit updates `lastUse` in place rather
+    /// than storing the entry again (a second hash).
+    private final class Slot {
+        let entry: Entry
         var lastUse: UInt64
+
+        init(_ entry: Entry, lastUse: UInt64) {
+            self.entry = entry
+            self.lastUse = lastUse
+        }
     }
 
     private struct State {
-        var entries: [Key: Entry] = [:]
+        var entries: [Key: Slot] = [:]
         var bytes = 0
         var tick: UInt64 = 0
     }
@@ -43,11 +62,10 @@ final class RenderedResponseCache: Sendable {
     /// The entry for `key`, if it was made for the same credentials.
     func entry(for key: Key, fingerprint: CredentialFingerprint) -> Entry? {
         self.state.withLock { state in
-            guard var entry = state.entries[key], entry.fingerprint == fingerprint else { return nil }
+            guard let slot = state.entries[key], slot.entry.fingerprint == fingerprint else { return nil }
             state.tick += 1
-            entry.lastUse = state.tick
-            state.entries[key] = entry
-            return entry
+            slot.lastUse = state.tick
+            return slot.entry
         }
     }
 
@@ -55,14 +73,17 @@ final class RenderedResponseCache: Sendable {
         guard body.count <= self.budget / 8 else { return }
         self.state.withLock { state in
             state.tick += 1
-            let entry = Entry(fingerprint: fingerprint, tag: tag, headers: headers, body: body, lastUse: state.tick)
-            state.bytes += body.count - (state.entries.updateValue(entry, forKey: key)?.body.count ?? 0)
+            let slot = Slot(
+                Entry(fingerprint: fingerprint, tag: tag, headers: headers, body: body),
+                lastUse: state.tick
+            )
+            state.bytes += body.count - (state.entries.updateValue(slot, forKey: key)?.entry.body.count ?? 0)
             guard state.bytes > self.budget else { return }
             // Evict least recently used down to three quarters, so eviction's sort is rare.
             for (victim, old) in state.entries.sorted(by: { $0.value.lastUse < $1.value.lastUse }) {
                 guard state.bytes > self.budget * 3 / 4 else { break }
                 state.entries[victim] = nil
-                state.bytes -= old.body.count
+                state.bytes -= old.entry.body.count
             }
         }
     }
@@ -73,7 +94,7 @@ final class RenderedResponseCache: Sendable {
         self.state.withLock { state in
             for key in state.entries.keys where key.user == user && key.id == id {
                 if let old = state.entries.removeValue(forKey: key) {
-                    state.bytes -= old.body.count
+                    state.bytes -= old.entry.body.count
                 }
             }
         }

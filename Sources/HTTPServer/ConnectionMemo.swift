@@ -5,10 +5,19 @@ import Synchronization
 /// every request, and the memo saves doing it again. It holds the value for the last key only, and
 /// lives as long as the connection.
 public final class ConnectionMemo: Sendable {
-    private struct Entry: @unchecked Sendable {
+    private struct Entry: Sendable {
         var key: String
-        // Only ever a `Value` that `value(for:_:)` stored, read back as that type.
-        var value: any Sendable
+        /// `Value.self` of the `Box<Value>` in `value`.
+        var type: ObjectIdentifier
+        var value: any AnyObject & Sendable
+    }
+
+    private final class Box<Value: Sendable>: Sendable {
+        let value: Value
+
+        init(_ value: Value) {
+            self.value = value
+        }
     }
 
     private let entry = Mutex<Entry?>(nil)
@@ -21,11 +30,13 @@ public final class ConnectionMemo: Sendable {
         for key: String,
         _ make: () throws(Failure) -> Value
     ) throws(Failure) -> Value {
-        if let remembered = self.entry.withLock({ $0 }), remembered.key == key, let value = remembered.value as? Value {
-            return value
+        let type = ObjectIdentifier(Value.self)
+        if let remembered = self.entry.withLock({ $0 }), remembered.key == key, remembered.type == type {
+            // The type was checked: no dynamic cast (which cost more than the lookup) is needed.
+            return unsafeDowncast(remembered.value, to: Box<Value>.self).value
         }
         let value = try make()
-        self.entry.withLock { $0 = Entry(key: key, value: value) }
+        self.entry.withLock { $0 = Entry(key: key, type: type, value: Box(value)) }
         return value
     }
 }

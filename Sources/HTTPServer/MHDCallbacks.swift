@@ -248,30 +248,33 @@ enum MHDCallbacks {
     /// by one, every small Swift string would be copied to the heap for its C string, some ten
     /// allocations per answer.
     private static func add(_ headers: HTTPHeaders, requestID: String?, closing: Bool, to response: OpaquePointer) {
+        // Room for all of them (the refused ones included), each string with its NUL.
         var bytes = (requestID.map { RequestID.headerName.utf8.count + $0.utf8.count + 2 } ?? 0) + (closing ? 20 : 0)
-        for (name, value) in headers where Self.isSendable(name: name, value: value) {
+        for (name, value) in headers {
             bytes += name.utf8.count + value.utf8.count + 2
         }
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes) { buffer in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes) { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
+            func cString(_ text: String) -> UnsafeMutablePointer<UInt8> {
+                let start = base + offset
+                var text = text
+                offset += text.withUTF8 { utf8 in
+                    if let source = utf8.baseAddress { start.update(from: source, count: utf8.count) }
+                    start[utf8.count] = 0
+                    return utf8.count + 1
+                }
+                return start
+            }
             func add(_ name: String, _ value: String) {
-                let nameStart = offset
-                for byte in name.utf8 {
-                    buffer[offset] = CChar(bitPattern: byte)
-                    offset += 1
+                let name = cString(name)
+                let value = cString(value)
+                name.withMemoryRebound(to: CChar.self, capacity: 1) { name in
+                    value.withMemoryRebound(to: CChar.self, capacity: 1) { value in
+                        // MHD refuses some fields (its own Content-Length, malformed ones): those are dropped.
+                        _ = MHD_add_response_header(response, name, value)
+                    }
                 }
-                buffer[offset] = 0
-                let valueStart = offset + 1
-                offset = valueStart
-                for byte in value.utf8 {
-                    buffer[offset] = CChar(bitPattern: byte)
-                    offset += 1
-                }
-                buffer[offset] = 0
-                offset += 1
-                // MHD refuses some fields (its own Content-Length, malformed ones): those are dropped.
-                _ = MHD_add_response_header(response, base + nameStart, base + valueStart)
             }
             for (name, value) in headers where Self.isSendable(name: name, value: value) {
                 add(name, value)
