@@ -82,9 +82,15 @@ package enum Route: Equatable {
 
     /// Percent-decodes a path segment and checks it is a UIDL: 1–70 characters in 0x21–0x7E (RFC 1939 §7).
     static func messageID(_ segment: Substring) throws(Problem) -> String {
-        guard let bytes = PercentEncoding.decode(segment), POP3Listing.isValidUID(bytes) else {
-            throw Problem.badRequest("a message id is 1 to 70 printable ASCII characters (percent-encoded in the path)")
+        let problem = Problem.badRequest(
+            "a message id is 1 to 70 printable ASCII characters (percent-encoded in the path)"
+        )
+        // Most ids need no decoding: taken as they are, without the byte array (every request naming one).
+        guard segment.utf8.contains(UInt8(ascii: "%")) else {
+            guard POP3Listing.isValidUID(segment.utf8) else { throw problem }
+            return String(segment)
         }
+        guard let bytes = PercentEncoding.decode(segment), POP3Listing.isValidUID(bytes) else { throw problem }
         return String(decoding: bytes, as: UTF8.self)
     }
 
