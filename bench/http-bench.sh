@@ -12,14 +12,15 @@
 #
 #   bench/http-bench.sh
 #
-# Knobs (environment): WRK_DURATION (default 10s), WRK_CONNECTIONS (32), WRK_THREADS (2),
+# Knobs (environment): WRK_DURATION (default 5s), WRK_ROUNDS (3), WRK_CONNECTIONS (32), WRK_THREADS (2),
 # LIST_RUNS (default 9), RAW_RUNS (default 5). Runs are interleaved after one discarded warm-up
 # round, and medians compared. Prints the report and writes it to bench/results/http-bench.txt.
 # Exits 0 when everything ran (whatever the figures), non-zero when something failed to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-wrk_duration=${WRK_DURATION:-10s}
+wrk_duration=${WRK_DURATION:-5s}
+wrk_rounds=${WRK_ROUNDS:-3}
 wrk_connections=${WRK_CONNECTIONS:-32}
 wrk_threads=${WRK_THREADS:-2}
 list_runs=${LIST_RUNS:-9}
@@ -198,7 +199,7 @@ load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---------------------------------------------------------------------------------------------
 # 1. Warm GET /v1/messages/{id}: gateway against nginx serving the same bytes
 # ---------------------------------------------------------------------------------------------
-log "1/3: warm GET /v1/messages/{id} with wrk -t$wrk_threads -c$wrk_connections -d$wrk_duration"
+log "1/3: warm GET /v1/messages/{id}, $wrk_rounds interleaved rounds of wrk -t$wrk_threads -c$wrk_connections -d$wrk_duration"
 start_gateway
 alice_auth=$(basic alice alice-secret)
 http_get "$work/alice-list.json" "$gateway_url/v1/messages?limit=100" -H "Authorization: Basic $alice_auth" >/dev/null
@@ -261,8 +262,11 @@ wrk_run() { # wrk_run URL OUTPUT: a 1 s warm-up, then the measured run
     wrk -t"$wrk_threads" -c"$wrk_connections" -d"$wrk_duration" --latency -H "Authorization: Basic $alice_auth" "$1" \
         >"$2"
 }
-wrk_run "$nginx_url$message_path" "$results/get.nginx.wrk"
-wrk_run "$gateway_url$message_path" "$results/get.gateway.wrk"
+# Rounds alternate, so that a slow spell of the machine hits both servers alike; medians are compared.
+for round in $(seq 1 "$wrk_rounds"); do
+    wrk_run "$nginx_url$message_path" "$results/get.nginx.wrk.$round"
+    wrk_run "$gateway_url$message_path" "$results/get.gateway.wrk.$round"
+done
 stop_pid "$nginx_pid" nginx
 nginx_pid=""
 stop_gateway
@@ -390,10 +394,10 @@ if ! git diff --quiet HEAD -- Sources Package.swift 2>/dev/null; then
 fi
 mkdir -p bench/results
 report=bench/results/http-bench.txt
-python3 - "$results" "$wrk_threads" "$wrk_connections" "$wrk_duration" "$http_threads" \
+python3 - "$results" "$wrk_threads" "$wrk_connections" "$wrk_duration" "$wrk_rounds" "$http_threads" \
     "$revision" "$(nproc)" "$load_at_start" <<'PY' | tee "$report"
 import glob, json, re, statistics, sys, time
-results, wrk_threads, wrk_connections, wrk_duration, http_threads, revision, cores, load = sys.argv[1:]
+results, wrk_threads, wrk_connections, wrk_duration, wrk_rounds, http_threads, revision, cores, load = sys.argv[1:]
 failed = []
 
 def text(name):
@@ -432,23 +436,32 @@ print()
 
 # 1. Warm GET
 body = int(text("get.body-bytes"))
-gateway_rate, gateway_p99, gateway_requests, gateway_errors = wrk("get.gateway.wrk")
-nginx_rate, nginx_p99, nginx_requests, nginx_errors = wrk("get.nginx.wrk")
+rounds = int(wrk_rounds)
+nginx_runs = [wrk(f"get.nginx.wrk.{r}") for r in range(1, rounds + 1)]
+gateway_runs = [wrk(f"get.gateway.wrk.{r}") for r in range(1, rounds + 1)]
+nginx_rate = statistics.median(run[0] for run in nginx_runs)
+gateway_rate = statistics.median(run[0] for run in gateway_runs)
+nginx_p99 = statistics.median(run[1] for run in nginx_runs)
+gateway_p99 = statistics.median(run[1] for run in gateway_runs)
 ratio = gateway_rate / nginx_rate
 print(f"1. Warm GET /v1/messages/{{id}} ({body}-byte JSON body, fetched once before), "
-      f"wrk -t{wrk_threads} -c{wrk_connections} -d{wrk_duration} keep-alive")
+      f"wrk -t{wrk_threads} -c{wrk_connections} -d{wrk_duration} keep-alive, {rounds} interleaved rounds, medians")
 print(f"   baseline: {text('get.nginx-version')} serving the same bytes as a static file "
       f"({http_threads} workers; gateway: {http_threads} HTTP threads)")
-print(f"   {'server':<22} {'req/s':>10} {'p99 ms':>9} {'requests':>10} {'header bytes':>13}")
-print(f"   {'nginx (baseline)':<22} {nginx_rate:>10.0f} {nginx_p99:>9.2f} {nginx_requests:>10} "
-      f"{text('get.nginx-header-bytes'):>13}")
-print(f"   {'pop3-gateway':<22} {gateway_rate:>10.0f} {gateway_p99:>9.2f} {gateway_requests:>10} "
-      f"{text('get.gateway-header-bytes'):>13}")
-for label, errors in (("nginx", nginx_errors), ("gateway", gateway_errors)):
-    if errors:
-        print(f"   {label}: {errors}")
+print(f"   {'server':<22} {'req/s':>10} {'p99 ms':>9} {'req/s of each round':>28} {'header bytes':>13}")
+for label, runs_, rate, p99, headers in (
+    ("nginx (baseline)", nginx_runs, nginx_rate, nginx_p99, text("get.nginx-header-bytes")),
+    ("pop3-gateway", gateway_runs, gateway_rate, gateway_p99, text("get.gateway-header-bytes")),
+):
+    each = " ".join(f"{run[0]:.0f}" for run in runs_)
+    print(f"   {label:<22} {rate:>10.0f} {p99:>9.2f} {each:>28} {headers:>13}")
+for label, runs_ in (("nginx", nginx_runs), ("gateway", gateway_runs)):
+    for index, run in enumerate(runs_, 1):
+        if run[3]:
+            print(f"   {label}, round {index}: {run[3]}")
 print(f"   throughput gateway/nginx {ratio:.2f}x (target >= 0.70): {verdict(ratio >= 0.7)};  "
-      f"p99 gateway/nginx {gateway_p99 / nginx_p99:.1f}x (no target)")
+      f"p99 gateway/nginx {gateway_p99 / nginx_p99:.1f}x (no target); per round: "
+      + " ".join(f"{g[0] / n[0]:.2f}x" for n, g in zip(nginx_runs, gateway_runs)))
 rows.append(("warm GET /v1/messages/{id} req/s", "nginx static file", f"{ratio:.2f}x", ">= 0.70x",
              verdict(ratio >= 0.7)))
 print()
