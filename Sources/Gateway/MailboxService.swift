@@ -21,8 +21,9 @@ public final class MailboxService: Sendable {
         /// nil for the system's temporary directory (`TMPDIR`, else /tmp).
         public var spoolDirectory: String?
         /// Whether `readAhead(_:after:limit:)` fetches and caches the next page's summaries in the
-        /// background on the idle session, so that paging on finds them ready. It never delays a request
-        /// (it runs only while no request wants the session) and never logs in.
+        /// background on the idle session, so that paging on finds them ready. It starts only while no
+        /// request holds or waits for the session, and never queues or logs in; a request that arrives
+        /// meanwhile waits for it as behind any other request for the mailbox.
         public var readAhead = true
 
         public init() {}

@@ -151,8 +151,9 @@ public final class SessionPool<Session: PooledSession>: Sendable {
 
     /// Runs `body` on the mailbox's parked session if it is idle right now, was opened with these
     /// credentials and is not due for a refresh; nil, without running `body`, otherwise. Never waits for
-    /// the turn and never logs in: for optional background work (read-ahead) that must not delay a
-    /// request or open a session nobody asked for.
+    /// the turn and never logs in: for optional background work (read-ahead) that must not queue
+    /// ahead of a request or open a session nobody asked for. It holds the turn while `body` runs, so a
+    /// request that arrives meanwhile waits for it.
     public func withIdleSession<Output>(
         for key: MailboxKey,
         credentials: POP3Credentials,

@@ -71,8 +71,8 @@ struct ServeCommand: ParsableCommand {
 
     @Flag(
         help: """
-            Do not fetch the next page's summaries in the background after a listing page (on the idle \
-            session only; never delaying a request or logging in). [env: POP3GW_NO_READ_AHEAD]
+            Do not fetch the next page's summaries in the background after a listing page (it starts \
+            only on the idle session, and never queues or logs in). [env: POP3GW_NO_READ_AHEAD]
             """
     )
     var noReadAhead = Environment.flag("POP3GW_NO_READ_AHEAD")
