@@ -18,9 +18,15 @@ import Synchronization
 /// the directory test password guesses offline against the stored fingerprints (HMAC-SHA-256 is fast),
 /// and the users' passwords are worth more than a warm cache after a restart.
 public final class MessageCache<Summary: Codable & Sendable>: Sendable {
-    private struct Stored<Value: Sendable>: Sendable {
-        var value: Value
-        var fingerprint: CredentialFingerprint
+    /// A class, so that handing one out of the LRU costs one retain, not one per field of a summary.
+    private final class Stored<Value: Sendable>: Sendable {
+        let value: Value
+        let fingerprint: CredentialFingerprint
+
+        init(value: Value, fingerprint: CredentialFingerprint) {
+            self.value = value
+            self.fingerprint = fingerprint
+        }
     }
 
     private struct Memory {
@@ -131,6 +137,12 @@ public final class MessageCache<Summary: Codable & Sendable>: Sendable {
             memory.counters.summaryHits += 1
             return stored.value
         }
+    }
+
+    /// Whether a summary for `key` made for these credentials is held; unlike `summary(for:)` it counts
+    /// no hit or miss and leaves the use order alone (read-ahead asks before fetching).
+    public func hasSummary(for key: MessageCacheKey, fingerprint: CredentialFingerprint) -> Bool {
+        self.memory.withLock { $0.summaries.peek(key)?.fingerprint == fingerprint }
     }
 
     /// Stores a summary, evicting the least recently used beyond `maxSummaries`.
