@@ -132,13 +132,14 @@ public final class MailboxService: Sendable {
         _ = workers.submit {
             let fingerprint = CredentialFingerprint(credentials, using: self.digest)
             _ = try? self.pool.withIdleSession(for: key, credentials: credentials) { session in
-                try self.page(
-                    of: session,
-                    after: ListCursor(parsing: next),
-                    limit: limit,
-                    key: key,
-                    fingerprint: fingerprint
-                )
+                let messages = try session.listing().messages
+                let start = try ListCursor(parsing: next).startIndex(in: messages)
+                // Usually all cached already (the client paged back, or asked again): then nothing to do.
+                let missing = messages[start..<min(messages.count, start + limit)].filter { message in
+                    message.uid != nil
+                        && !self.cache.hasSummary(for: self.cacheKey(key, message), fingerprint: fingerprint)
+                }
+                _ = try self.fetchSummaries(of: missing, on: session, key: key, fingerprint: fingerprint)
             }
         }
     }
@@ -157,6 +158,7 @@ public final class MailboxService: Sendable {
         let page = messages[start..<min(messages.count, start + limit)]
 
         var summaries: [String: MessageSummary] = [:]
+        summaries.reserveCapacity(page.count)
         var missing: [POP3MessageInfo] = []
         for message in page {
             guard let uid = message.uid else { continue }
@@ -166,25 +168,8 @@ public final class MailboxService: Sendable {
                 missing.append(message)
             }
         }
-        if !missing.isEmpty {
-            let byNumber = Dictionary(uniqueKeysWithValues: missing.map { ($0.number, $0) })
-            // Headers are decoded and cached on helper threads while the next TOP answers arrive.
-            let decoder = BatchDecoder(helpers: self.decoders, batchSize: Self.decodeBatchSize) {
-                (message: POP3MessageInfo, header: [UInt8]?) in
-                // TOP is optional and broken on some servers; an unreadable header gives an empty summary.
-                let summary = header.map(MIMEParser.parseSummary) ?? MessageSummary()
-                self.cache.storeSummary(summary, for: self.cacheKey(key, message), fingerprint: fingerprint)
-                return summary
-            }
-            var fetched: [String] = []
-            try session.client.headers(of: missing.map(\.number)) { number, header throws(POP3Error) in
-                guard let message = byNumber[number], let uid = message.uid else { return }
-                fetched.append(uid)
-                decoder.add((message, header))
-            }
-            for (uid, summary) in zip(fetched, decoder.finish()) {
-                summaries[uid] = summary
-            }
+        for (uid, summary) in try self.fetchSummaries(of: missing, on: session, key: key, fingerprint: fingerprint) {
+            summaries[uid] = summary
         }
         let entries = page.compactMap { message in
             message.uid.map { MessageListEntry(id: $0, size: message.size, summary: summaries[$0] ?? .init()) }
@@ -193,6 +178,33 @@ public final class MailboxService: Sendable {
             start + page.count < messages.count ? ListCursor(after: last).encoded : nil
         }
         return MessagePage(total: messages.count, messages: entries, nextCursor: next)
+    }
+
+    /// Fetches the headers of `messages` with pipelined `TOP n 0`, and decodes and caches their
+    /// summaries; returns them with their UIDLs, in order.
+    private func fetchSummaries(
+        of messages: [POP3MessageInfo],
+        on session: UpstreamSession,
+        key: MailboxKey,
+        fingerprint: CredentialFingerprint
+    ) throws -> Zip2Sequence<[String], [MessageSummary]> {
+        guard !messages.isEmpty else { return zip([], []) }
+        let byNumber = Dictionary(uniqueKeysWithValues: messages.map { ($0.number, $0) })
+        // Headers are decoded and cached on helper threads while the next TOP answers arrive.
+        let decoder = BatchDecoder(helpers: self.decoders, batchSize: Self.decodeBatchSize) {
+            (message: POP3MessageInfo, header: [UInt8]?) in
+            // TOP is optional and broken on some servers; an unreadable header gives an empty summary.
+            let summary = header.map(MIMEParser.parseSummary) ?? MessageSummary()
+            self.cache.storeSummary(summary, for: self.cacheKey(key, message), fingerprint: fingerprint)
+            return summary
+        }
+        var fetched: [String] = []
+        try session.client.headers(of: messages.map(\.number)) { number, header throws(POP3Error) in
+            guard let message = byNumber[number], let uid = message.uid else { return }
+            fetched.append(uid)
+            decoder.add((message, header))
+        }
+        return zip(fetched, decoder.finish())
     }
 
     /// The message decoded: header, bodies and attachments. A cached or small message is decoded in
