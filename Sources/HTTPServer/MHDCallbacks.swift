@@ -5,7 +5,7 @@ import CMicroHTTPD
 /// Every closure pointer MHD passes back is either the `DaemonContext` (kept alive by
 /// `RunningDaemon` for the daemon's whole life, so used unretained), a `RequestContext` (owned
 /// through `con_cls`, see there), a `BodyStream` (owned by the MHD response, see `queue`) or a
-/// connection's deadline (owned through `socket_context`, see `RequestDeadlines`).
+/// `ConnectionContext` (owned through `socket_context`, see `RequestDeadlines`).
 enum MHDCallbacks {
     typealias URILogCallback =
         @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, OpaquePointer?) -> UnsafeMutableRawPointer?
@@ -110,7 +110,7 @@ enum MHDCallbacks {
             request.method = method.map { String(cString: $0) } ?? ""
             request.headers = Self.requestHeaders(connection)
             request.remoteAddress = pop3gw_MHD_connection_client_address(connection).map(SocketAddress.text(of:)) ?? ""
-            request.memo = RequestDeadlines.entry(of: connection)?.memo
+            request.memo = ConnectionContext.of(connection)?.memo
             request.requestID = RequestID.make(from: request.headers[RequestID.headerName])
             let limit = daemon.configuration.maxBodyBytes
             if let declared = request.headers["Content-Length"].flatMap({ Int($0) }), declared > limit {
@@ -249,7 +249,8 @@ enum MHDCallbacks {
     /// allocations per answer.
     private static func add(_ headers: HTTPHeaders, requestID: String?, closing: Bool, to response: OpaquePointer) {
         // Room for all of them (the refused ones included), each string with its NUL.
-        var bytes = (requestID.map { RequestID.headerName.utf8.count + $0.utf8.count + 2 } ?? 0) + (closing ? 20 : 0)
+        var bytes = requestID.map { RequestID.headerName.utf8.count + $0.utf8.count + 2 } ?? 0
+        if closing { bytes += "Connection".utf8.count + "close".utf8.count + 2 }
         for (name, value) in headers {
             bytes += name.utf8.count + value.utf8.count + 2
         }

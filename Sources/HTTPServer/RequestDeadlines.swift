@@ -9,31 +9,16 @@ import Synchronization
 /// the request arriving complete (head and body) clears it. A sweeper thread shuts down the socket of every
 /// connection past its deadline, and MHD then closes it as a connection the client broke.
 ///
-/// Each connection's deadline lives in an object of its own, kept in MHD's `socket_context`, so the
+/// Each connection's deadline lives in its `ConnectionContext`, kept in MHD's `socket_context`, so the
 /// two updates per request are atomic stores on the connection's own thread; the shared lock is taken
 /// only when a connection opens or closes, and by the sweeper.
 ///
 /// MHD reports a connection closed (`connectionClosed`) before it closes the socket, and both that
 /// and `sweep` hold the lock, so a socket number is never shut down after MHD has let it go.
 final class RequestDeadlines: @unchecked Sendable {
-    /// One connection: its socket, its deadline (uptime in nanoseconds; `none` while a request is
-    /// being handled or answered) and the application's memo for it.
-    final class Connection: Sendable {
-        let socket: Int32
-        let deadline: Atomic<Int64>
-        let memo = ConnectionMemo()
-
-        static let none = Int64.max
-
-        init(socket: Int32, deadline: Int64) {
-            self.socket = socket
-            self.deadline = Atomic(deadline)
-        }
-    }
-
     private let timeout: Duration
     private let lock = ConditionLock()
-    private var connections: [ObjectIdentifier: Connection] = [:]
+    private var connections: [ObjectIdentifier: ConnectionContext] = [:]
     private var stopped = false
 
     init(timeout: Duration) {
@@ -60,11 +45,11 @@ final class RequestDeadlines: @unchecked Sendable {
     }
 
     /// A connection opened: its first request must be in within the timeout. `socketContext` is MHD's
-    /// slot for it, which then owns the connection's entry until `connectionClosed`.
+    /// slot for it, which then owns the connection's context until `connectionClosed`.
     func connectionStarted(_ connection: OpaquePointer, socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
         let socket = pop3gw_MHD_connection_socket(connection)
         guard socket >= 0 else { return }
-        let entry = Connection(socket: socket, deadline: Uptime.nanoseconds(after: self.timeout))
+        let entry = ConnectionContext(socket: socket, deadline: Uptime.nanoseconds(after: self.timeout))
         socketContext.pointee = Unmanaged.passRetained(entry).toOpaque()
         self.lock.withLock { self.connections[ObjectIdentifier(entry)] = entry }
     }
@@ -72,18 +57,18 @@ final class RequestDeadlines: @unchecked Sendable {
     func connectionClosed(socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
         guard let pointer = socketContext.pointee else { return }
         socketContext.pointee = nil
-        let entry = Unmanaged<Connection>.fromOpaque(pointer).takeRetainedValue()
+        let entry = Unmanaged<ConnectionContext>.fromOpaque(pointer).takeRetainedValue()
         _ = self.lock.withLock { self.connections.removeValue(forKey: ObjectIdentifier(entry)) }
     }
 
     /// The request's head and body are all in: no deadline while it is handled and answered.
     func requestReceived(_ connection: OpaquePointer) {
-        Self.entry(of: connection)?.deadline.store(Connection.none, ordering: .relaxed)
+        ConnectionContext.of(connection)?.deadline.store(ConnectionContext.noDeadline, ordering: .relaxed)
     }
 
     /// The answer is sent (or the request failed): the next request must be in within the timeout.
     func requestEnded(_ connection: OpaquePointer) {
-        Self.entry(of: connection)?.deadline.store(Uptime.nanoseconds(after: self.timeout), ordering: .relaxed)
+        ConnectionContext.of(connection)?.deadline.store(Uptime.nanoseconds(after: self.timeout), ordering: .relaxed)
     }
 
     /// Shuts down every connection past its deadline; false once stopped.
@@ -95,20 +80,16 @@ final class RequestDeadlines: @unchecked Sendable {
                 let deadline = entry.deadline.load(ordering: .relaxed)
                 // Only if no request arrived meanwhile; once is enough, since MHD reports it closed soon.
                 guard deadline <= now,
-                    entry.deadline.compareExchange(expected: deadline, desired: Connection.none, ordering: .relaxed)
-                        .exchanged
+                    entry.deadline.compareExchange(
+                        expected: deadline,
+                        desired: ConnectionContext.noDeadline,
+                        ordering: .relaxed
+                    )
+                    .exchanged
                 else { continue }
                 _ = shutdown(entry.socket, Int32(SHUT_RDWR))
             }
             return true
-        }
-    }
-
-    /// The entry `connectionStarted` put in the connection's socket context, if any. Unretained: the
-    /// context holds it until `connectionClosed`, which MHD calls after the connection's last request.
-    static func entry(of connection: OpaquePointer) -> Connection? {
-        pop3gw_MHD_connection_socket_context(connection).map {
-            Unmanaged<Connection>.fromOpaque($0).takeUnretainedValue()
         }
     }
 
