@@ -57,8 +57,11 @@ final class Acceptor: @unchecked Sendable {
             pollfd(fd: self.wakeup.read, events: Int16(POLLIN), revents: 0),
         ]
         while true {
-            let ready = poll(&descriptors, nfds_t(descriptors.count), -1)
-            if ready < 0 && errno != EINTR { break }
+            if poll(&descriptors, nfds_t(descriptors.count), -1) < 0 {
+                // EINTR, or (ENOMEM) a shortage that may pass: accepting must not end on its own.
+                if errno != EINTR { usleep(Self.errorBackoff) }
+                continue
+            }
             if descriptors[1].revents != 0 { break }
             if descriptors[0].revents != 0 { self.acceptAll() }
         }
@@ -83,12 +86,13 @@ final class Acceptor: @unchecked Sendable {
                 switch errno {
                 case EINTR, ECONNABORTED, EPROTO:
                     continue
-                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
-                    // Out of descriptors or memory: the waiting connections stay queued, and accepting
-                    // again at once would spin. MHD's connection limit normally keeps this from happening.
-                    usleep(Self.resourceBackoff)
+                case EAGAIN:  // (EWOULDBLOCK on Linux too): none is waiting any more
                     return
                 default:
+                    // Out of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM) or worse: the waiting
+                    // connections stay queued, and polling again at once would spin. MHD's connection
+                    // limit normally keeps this from happening.
+                    usleep(Self.errorBackoff)
                     return
                 }
             }
@@ -101,5 +105,5 @@ final class Acceptor: @unchecked Sendable {
         }
     }
 
-    private static let resourceBackoff: useconds_t = 50_000
+    private static let errorBackoff: useconds_t = 50_000
 }

@@ -65,11 +65,15 @@ final class RunningDaemon: @unchecked Sendable {
             options.append(Self.option(.THREAD_POOL_SIZE, Self.clampedUInt32(configuration.threads)))
         }
         var tlsStrings: [UnsafeMutablePointer<CChar>] = []
+        /// Undoes what was set up when a later step fails; returns `error` to throw.
+        func giveUp(_ error: HTTPServerError, stopping daemon: OpaquePointer? = nil) -> HTTPServerError {
+            if let daemon { MHD_stop_daemon(daemon) }
+            socket.close()
+            for string in tlsStrings { free(string) }
+            return error
+        }
         if let tls = configuration.tls {
-            guard pop3gw_MHD_supports_tls() else {
-                socket.close()
-                throw .tlsUnsupported
-            }
+            guard pop3gw_MHD_supports_tls() else { throw giveUp(.tlsUnsupported) }
             for (option, text) in [
                 (MHD_OPTION.HTTPS_MEM_CERT, tls.certificateChainPEM), (.HTTPS_MEM_KEY, tls.privateKeyPEM),
                 (.HTTPS_PRIORITIES, HTTPServerTLS.priorities),
@@ -97,23 +101,13 @@ final class RunningDaemon: @unchecked Sendable {
             pop3gw_MHD_start_daemon(flags, 0, nil, nil, MHDCallbacks.access, contextPointer, buffer.baseAddress)
         }
         guard let daemon else {
-            socket.close()
-            for string in tlsStrings { free(string) }
             // With the same options otherwise, a refused start with TLS is the certificate or key.
-            throw configuration.tls == nil ? .daemonStartFailed : .tlsSetupFailed
+            throw giveUp(configuration.tls == nil ? .daemonStartFailed : .tlsSetupFailed)
         }
-        guard context.requestDeadlines.start() else {
-            MHD_stop_daemon(daemon)
-            socket.close()
-            for string in tlsStrings { free(string) }
-            throw .daemonStartFailed
-        }
+        guard context.requestDeadlines.start() else { throw giveUp(.daemonStartFailed, stopping: daemon) }
         guard let acceptor = Acceptor.start(listening: socket.descriptor, daemon: daemon) else {
             context.requestDeadlines.stop()
-            MHD_stop_daemon(daemon)
-            socket.close()
-            for string in tlsStrings { free(string) }
-            throw .daemonStartFailed
+            throw giveUp(.daemonStartFailed, stopping: daemon)
         }
         return RunningDaemon(
             context: context,
