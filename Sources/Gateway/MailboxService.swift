@@ -57,8 +57,8 @@ public final class MailboxService: Sendable {
     /// short, large enough that handing over costs little next to ~10 µs of decoding each.
     private static let decodeBatchSize = 16
 
-    /// Stops the session pool (see `SessionPool.shutdown`), then the decoding threads, waiting for
-    /// them to end, so that nothing of the service runs while the process exits.
+    /// Stops the session pool (see `SessionPool.shutdown`), then the read-ahead and decoding threads,
+    /// waiting for them to end, so that nothing of the service runs while the process exits.
     ///
     /// - Returns: whether every request and decoding job had finished within `gracePeriod`.
     @discardableResult
@@ -132,10 +132,13 @@ public final class MailboxService: Sendable {
         _ = workers.submit {
             let fingerprint = CredentialFingerprint(credentials, using: self.digest)
             _ = try? self.pool.withIdleSession(for: key, credentials: credentials) { session in
-                let messages = try session.listing().messages
-                let start = try ListCursor(parsing: next).startIndex(in: messages)
+                let (_, page) = try Self.slice(
+                    session.listing().messages,
+                    after: ListCursor(parsing: next),
+                    limit: limit
+                )
                 // Usually all cached already (the client paged back, or asked again): then nothing to do.
-                let missing = messages[start..<min(messages.count, start + limit)].filter { message in
+                let missing = page.filter { message in
                     message.uid != nil
                         && !self.cache.hasSummary(for: self.cacheKey(key, message), fingerprint: fingerprint)
                 }
@@ -154,8 +157,7 @@ public final class MailboxService: Sendable {
         fingerprint: CredentialFingerprint
     ) throws -> MessagePage {
         let messages = try session.listing().messages
-        let start = position.map { $0.startIndex(in: messages) } ?? 0
-        let page = messages[start..<min(messages.count, start + limit)]
+        let (start, page) = Self.slice(messages, after: position, limit: limit)
 
         var summaries: [String: MessageSummary] = [:]
         summaries.reserveCapacity(page.count)
@@ -178,6 +180,16 @@ public final class MailboxService: Sendable {
             start + page.count < messages.count ? ListCursor(after: last).encoded : nil
         }
         return MessagePage(total: messages.count, messages: entries, nextCursor: next)
+    }
+
+    /// The (at most) `limit` messages after `position` (from the start when nil), and where they start.
+    private static func slice(
+        _ messages: [POP3MessageInfo],
+        after position: ListCursor?,
+        limit: Int
+    ) -> (start: Int, page: ArraySlice<POP3MessageInfo>) {
+        let start = position.map { $0.startIndex(in: messages) } ?? 0
+        return (start, messages[start..<min(messages.count, start + limit)])
     }
 
     /// Fetches the headers of `messages` with pipelined `TOP n 0`, and decodes and caches their

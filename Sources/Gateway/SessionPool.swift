@@ -169,14 +169,8 @@ public final class SessionPool<Session: PooledSession>: Sendable {
             self.state.withLock { self.releaseTurn(of: key, parking: parked, in: &$0) }
             return nil
         }
-        do {
-            let output = try body(entry.session)
-            self.giveBack(entry, of: key)
-            return output
-        } catch {
-            self.giveBack(entry, of: key)
-            throw error
-        }
+        defer { self.giveBack(entry, of: key) }
+        return try body(entry.session)
     }
 
     /// Waits for the mailbox's turn; returns the session parked there, if any.

@@ -120,7 +120,7 @@ public final class GatewayAPI: Sendable {
             }
             self.dispatch(exchange) {
                 try self.countingLogins(throttleKey, exchange) {
-                    try self.respond(to: route, request, credentials, exchange)
+                    try self.respond(to: route, request, credentials, fingerprint, exchange)
                 }
             }
         }
@@ -227,6 +227,7 @@ public final class GatewayAPI: Sendable {
         to route: Route,
         _ request: HTTPRequest,
         _ credentials: POP3Credentials,
+        _ fingerprint: CredentialFingerprint,
         _ exchange: APIRequest
     ) throws -> HTTPResponse {
         switch route {
@@ -257,7 +258,7 @@ public final class GatewayAPI: Sendable {
             if case .bytes(let body) = response.body {
                 self.rendered.store(
                     .init(user: credentials.user, id: id, kind: "j", variant: parameters.variant),
-                    fingerprint: self.service.fingerprint(credentials),
+                    fingerprint: fingerprint,
                     tag: tag,
                     headers: response.headers,
                     body: body
@@ -272,7 +273,7 @@ public final class GatewayAPI: Sendable {
             case .bytes(let raw):
                 self.rendered.store(
                     .init(user: credentials.user, id: id, kind: "r"),
-                    fingerprint: self.service.fingerprint(credentials),
+                    fingerprint: fingerprint,
                     tag: tag,
                     headers: HTTPHeaders(),
                     body: raw
