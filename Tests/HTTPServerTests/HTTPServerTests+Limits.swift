@@ -50,9 +50,7 @@ extension HTTPServerTests {
 
     /// A request head over the header limit gets a 4xx from MHD, and the server keeps serving.
     @Test func headerOverLimitGets4xx() throws {
-        let server = try ServerFixture.started { _, responder in
-            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
-        }
+        let server = try ServerFixture.answeringOK()
         defer { server.stop(gracePeriod: .seconds(1)) }
         let client = try LoopbackHTTPClient(port: server.port)
         try client.sendRequest("GET", "/", headers: [("X-Big", String(repeating: "x", count: 20 * 1024))])
@@ -86,9 +84,7 @@ extension HTTPServerTests {
     /// while the first three keep working.
     @Test func perIPConnectionLimit() throws {
         let configuration = HTTPServerConfiguration(port: 0, perIPConnectionLimit: 3)
-        let server = try ServerFixture.started(configuration) { _, responder in
-            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
-        }
+        let server = try ServerFixture.answeringOK(configuration)
         defer { server.stop(gracePeriod: .seconds(1)) }
         // A request on each proves MHD has accepted (and counted) all three.
         let clients = try (0..<3).map { _ in
@@ -128,9 +124,7 @@ extension HTTPServerTests {
     /// connection timeout however busily they trickle, while other clients are served at once.
     @Test func slowClientsAreCutOffWithoutStallingOthers() throws {
         let configuration = HTTPServerConfiguration(port: 0, connectionTimeout: .seconds(1))
-        let server = try ServerFixture.started(configuration) { _, responder in
-            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
-        }
+        let server = try ServerFixture.answeringOK(configuration)
         defer { server.stop(gracePeriod: .seconds(1)) }
         let slowClients = try (0..<20).map { index in
             let client = try LoopbackHTTPClient(port: server.port)
@@ -170,9 +164,7 @@ extension HTTPServerTests {
     /// A keep-alive client that sends its requests in good time is never cut off between them.
     @Test func promptKeepAliveClientIsNotCutOff() throws {
         let configuration = HTTPServerConfiguration(port: 0, connectionTimeout: .seconds(1))
-        let server = try ServerFixture.started(configuration) { _, responder in
-            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
-        }
+        let server = try ServerFixture.answeringOK(configuration)
         defer { server.stop(gracePeriod: .seconds(1)) }
         let client = try LoopbackHTTPClient(port: server.port)
         // 3 s in all, three times the timeout, on one connection.
@@ -186,9 +178,7 @@ extension HTTPServerTests {
     /// Clients sending oversized heads and bodies are refused without delaying a normal client.
     @Test func oversizedRequestsDoNotStallOthers() throws {
         let configuration = HTTPServerConfiguration(port: 0, maxBodyBytes: 1024)
-        let server = try ServerFixture.started(configuration) { _, responder in
-            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
-        }
+        let server = try ServerFixture.answeringOK(configuration)
         defer { server.stop(gracePeriod: .seconds(1)) }
         let clock = ContinuousClock()
         for round in 0..<10 {
@@ -213,9 +203,7 @@ extension HTTPServerTests {
     /// that no deadline outlives its connection and its socket number.
     @Test func closedConnectionsAreNoLongerTracked() throws {
         let configuration = HTTPServerConfiguration(port: 0, connectionTimeout: .seconds(30))
-        let server = try ServerFixture.started(configuration) { _, responder in
-            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
-        }
+        let server = try ServerFixture.answeringOK(configuration)
         defer { server.stop(gracePeriod: .seconds(1)) }
         var clients: [LoopbackHTTPClient] = []
         for index in 0..<12 {

@@ -14,6 +14,15 @@ enum ServerFixture {
         return server
     }
 
+    /// A started server that answers every request `200 ok`.
+    static func answeringOK(
+        _ configuration: HTTPServerConfiguration = HTTPServerConfiguration(port: 0)
+    ) throws -> HTTPServer {
+        try self.started(configuration) { _, responder in
+            responder.respond(HTTPResponse(status: 200, body: .bytes(Array("ok".utf8))))
+        }
+    }
+
     /// Polls `condition` every 5 ms until it holds or `timeout` passes; returns its last value.
     static func eventually(timeout: Duration = .seconds(3), _ condition: () -> Bool) -> Bool {
         let deadline = ContinuousClock.now + timeout
