@@ -45,6 +45,11 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         self.fields.contains { Self.namesMatch($0.name, name) }
     }
 
+    /// Makes room for `capacity` fields, so that adding up to that many allocates once.
+    public mutating func reserveCapacity(_ capacity: Int) {
+        self.fields.reserveCapacity(capacity)
+    }
+
     /// Appends a field, keeping any earlier value of the same name.
     public mutating func add(name: String, value: String) {
         self.fields.append((name: name, value: value))
@@ -58,23 +63,21 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
         self.fields.makeIterator()
     }
 
-    /// ASCII case-insensitive equality, without allocating lowercased copies.
+    /// ASCII case-insensitive equality, without allocating lowercased copies. Over contiguous UTF-8 (every
+    /// native string has it): walking two `String.UTF8View` iterators costs several times as much, and
+    /// every lookup of a field runs this once per field.
     static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
         guard lhs.utf8.count == rhs.utf8.count else { return false }
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil):
-                return true
-            case (let leftByte?, let rightByte?):
-                if Self.lowercased(leftByte) != Self.lowercased(rightByte) {
+        let result = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                for index in left.indices where Self.lowercased(left[index]) != Self.lowercased(right[index]) {
                     return false
                 }
-            default:
-                return false
+                return true
             }
         }
+        if let result = result ?? nil { return result }
+        return lhs.utf8.elementsEqual(rhs.utf8) { Self.lowercased($0) == Self.lowercased($1) }
     }
 
     private static func lowercased(_ byte: UInt8) -> UInt8 {

@@ -109,8 +109,11 @@ enum MHDCallbacks {
             request.phase = .receivingBody
             request.method = method.map { String(cString: $0) } ?? ""
             request.headers = Self.requestHeaders(connection)
-            request.remoteAddress = pop3gw_MHD_connection_client_address(connection).map(SocketAddress.text(of:)) ?? ""
-            request.memo = ConnectionContext.of(connection)?.memo
+            let connectionContext = ConnectionContext.of(connection)
+            request.remoteAddress =
+                connectionContext?.remoteAddress
+                ?? pop3gw_MHD_connection_client_address(connection).map(SocketAddress.text(of:)) ?? ""
+            request.memo = connectionContext?.memo
             request.requestID = RequestID.make(from: request.headers[RequestID.headerName])
             let limit = daemon.configuration.maxBodyBytes
             if let declared = request.headers["Content-Length"].flatMap({ Int($0) }), declared > limit {
@@ -141,18 +144,22 @@ enum MHDCallbacks {
                 } else if daemon.isStopping {
                     request.exchange.respond(.shuttingDown)
                 } else {
-                    let httpRequest = HTTPRequest(
-                        method: request.method,
-                        target: request.target,
-                        headers: request.headers,
-                        body: request.body,
-                        remoteAddress: request.remoteAddress,
-                        id: request.requestID,
-                        connection: request.memo
-                    )
+                    let body = request.body
                     request.body = []
                     request.exchange.handlerWillRun()
-                    daemon.handler(httpRequest, HTTPResponder(exchange: request.exchange))
+                    // Built in the call: a request built into a constant first is copied whole once more.
+                    daemon.handler(
+                        HTTPRequest(
+                            method: request.method,
+                            target: request.target,
+                            headers: request.headers,
+                            body: body,
+                            remoteAddress: request.remoteAddress,
+                            id: request.requestID,
+                            connection: request.memo
+                        ),
+                        HTTPResponder(exchange: request.exchange)
+                    )
                 }
             }
             return Self.queueOrSuspend(request, daemon: daemon, connection: connection)
@@ -243,10 +250,11 @@ enum MHDCallbacks {
     /// The buffer MHD allocates per streamed response for the content reader to fill.
     private static let streamBlockSize = 64 * 1024
 
-    /// Adds the fields that `isSendable` lets through, then `X-Request-Id` and `Connection: close` if
-    /// asked. They go to MHD, which copies them, from one NUL-separated buffer on the stack: passed one
-    /// by one, every small Swift string would be copied to the heap for its C string, some ten
-    /// allocations per answer.
+    /// Adds the fields, except those that could split the response (CR, LF or NUL in the name or value),
+    /// an empty name and an application `Content-Length` (MHD computes it itself); then `X-Request-Id`
+    /// and `Connection: close` if asked. They go to MHD, which copies them, from one NUL-separated
+    /// buffer on the stack: passed one by one, every small Swift string would be copied to the heap
+    /// for its C string, some ten allocations per answer.
     private static func add(_ headers: HTTPHeaders, requestID: String?, closing: Bool, to response: OpaquePointer) {
         // Room for all of them (the refused ones included), each string with its NUL.
         var bytes = requestID.map { RequestID.headerName.utf8.count + $0.utf8.count + 2 } ?? 0
@@ -254,30 +262,33 @@ enum MHDCallbacks {
         for (name, value) in headers {
             bytes += name.utf8.count + value.utf8.count + 2
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes) { buffer in
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes) { buffer in
             guard let base = buffer.baseAddress else { return }
             var offset = 0
-            func cString(_ text: String) -> UnsafeMutablePointer<UInt8> {
+            /// Appends `text` and a NUL to the buffer; nil, appending nothing, if it holds a CR, LF or NUL.
+            func cString(_ text: String) -> UnsafeMutablePointer<CChar>? {
                 let start = base + offset
-                var text = text
-                offset += text.withUTF8 { utf8 in
-                    if let source = utf8.baseAddress { start.update(from: source, count: utf8.count) }
-                    start[utf8.count] = 0
-                    return utf8.count + 1
+                guard let copied = text.utf8.withContiguousStorageIfAvailable({ Self.copyChecked($0, to: start) })
+                else {
+                    // A string without contiguous UTF-8 of its own (lazily bridged): made native first.
+                    var native = text
+                    native.makeContiguousUTF8()
+                    return cString(native)
                 }
+                guard let copied else { return nil }
+                offset += copied
                 return start
             }
             func add(_ name: String, _ value: String) {
-                let name = cString(name)
-                let value = cString(value)
-                name.withMemoryRebound(to: CChar.self, capacity: 1) { name in
-                    value.withMemoryRebound(to: CChar.self, capacity: 1) { value in
-                        // MHD refuses some fields (its own Content-Length, malformed ones): those are dropped.
-                        _ = MHD_add_response_header(response, name, value)
-                    }
+                let mark = offset
+                guard !name.isEmpty, let name = cString(name), let value = cString(value) else {
+                    offset = mark
+                    return
                 }
+                // MHD refuses some fields (its own Content-Length, malformed ones): those are dropped.
+                _ = MHD_add_response_header(response, name, value)
             }
-            for (name, value) in headers where Self.isSendable(name: name, value: value) {
+            for (name, value) in headers where !HTTPHeaders.namesMatch(name, "Content-Length") {
                 add(name, value)
             }
             if let requestID { add(RequestID.headerName, requestID) }
@@ -285,16 +296,24 @@ enum MHDCallbacks {
         }
     }
 
-    /// Refuses names and values that could split the response (CR, LF, NUL) and an application
-    /// `Content-Length`, which MHD computes itself.
-    private static func isSendable(name: String, value: String) -> Bool {
-        let forbidden: (UInt8) -> Bool = { $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n") || $0 == 0 }
-        return !name.isEmpty && !name.utf8.contains(where: forbidden) && !value.utf8.contains(where: forbidden)
-            && !HTTPHeaders.namesMatch(name, "Content-Length")
+    /// Copies `utf8` and a NUL to `target` in the same pass that checks it: the bytes written, or nil if
+    /// `utf8` holds a CR, LF or NUL.
+    private static func copyChecked(
+        _ utf8: UnsafeBufferPointer<UInt8>,
+        to target: UnsafeMutablePointer<CChar>
+    ) -> Int? {
+        for (index, byte) in utf8.enumerated() {
+            guard byte != UInt8(ascii: "\r"), byte != UInt8(ascii: "\n"), byte != 0 else { return nil }
+            target[index] = CChar(bitPattern: byte)
+        }
+        target[utf8.count] = 0
+        return utf8.count + 1
     }
 
     private static func requestHeaders(_ connection: OpaquePointer) -> HTTPHeaders {
         var headers = HTTPHeaders()
+        // Room for what a browser sends, so that the array is allocated once rather than grown field by field.
+        headers.reserveCapacity(16)
         withUnsafeMutablePointer(to: &headers) { pointer in
             _ = MHD_get_connection_values_n(
                 connection,

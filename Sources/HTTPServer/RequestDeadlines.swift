@@ -49,7 +49,11 @@ final class RequestDeadlines: @unchecked Sendable {
     func connectionStarted(_ connection: OpaquePointer, socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>) {
         let socket = pop3gw_MHD_connection_socket(connection)
         guard socket >= 0 else { return }
-        let entry = ConnectionContext(socket: socket, deadline: Uptime.nanoseconds(after: self.timeout))
+        let entry = ConnectionContext(
+            socket: socket,
+            remoteAddress: pop3gw_MHD_connection_client_address(connection).map(SocketAddress.text(of:)) ?? "",
+            deadline: Uptime.nanoseconds(after: self.timeout)
+        )
         socketContext.pointee = Unmanaged.passRetained(entry).toOpaque()
         self.lock.withLock { self.connections[ObjectIdentifier(entry)] = entry }
     }

@@ -24,12 +24,20 @@ enum RequestID {
     static func generate() -> String {
         let sequence = Self.counter.wrappingAdd(1, ordering: .relaxed).newValue
         return String(unsafeUninitializedCapacity: 32) { text in
-            for index in 0..<32 {
-                let word = index < 16 ? Self.processPrefix : sequence
-                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * (index % 16))) & 0xF
-                text[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
-            }
+            Self.writeHex(Self.processPrefix, into: text, at: 0)
+            Self.writeHex(sequence, into: text, at: 16)
             return 32
+        }
+    }
+
+    /// Writes `word` as 16 lower-case hex digits from `offset` on, most significant first.
+    private static func writeHex(_ word: UInt64, into text: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var word = word
+        for index in (offset..<offset + 16).reversed() {
+            let nibble = UInt8(truncatingIfNeeded: word & 0xF)
+            // 0–9, then a–f: one add, and one more past 9 (`a` is 39 after `0` + 10).
+            text[index] = UInt8(ascii: "0") &+ nibble &+ (nibble > 9 ? 39 : 0)
+            word >>= 4
         }
     }
 

@@ -40,6 +40,16 @@ extension HTTPServerTests {
         #expect(RequestID.make(from: nil) != RequestID.make(from: nil))
     }
 
+    /// A generated id is the process's random prefix, then the counter, both as 16 hex digits.
+    @Test func generatedRequestIdsCountUp() throws {
+        let first = RequestID.generate()
+        let second = RequestID.generate()
+        #expect(first.prefix(16) == second.prefix(16))
+        let firstCount = try #require(UInt64(first.suffix(16), radix: 16))
+        let secondCount = try #require(UInt64(second.suffix(16), radix: 16))
+        #expect(secondCount > firstCount)
+    }
+
     /// Generated ids from many threads at once are all distinct, 32 lower-case hex digits each.
     @Test func generatedRequestIdsAreUnique() async {
         let ids = await withTaskGroup(of: [String].self) { group in

@@ -40,6 +40,35 @@ extension HTTPServerTests {
         #expect(ServerFixture.eventually { server.requestsInFlight == 0 })
     }
 
+    /// Fields that could split the response (CR, LF or NUL in a name or value), an empty name and an
+    /// application Content-Length are dropped; the fields around them still go out.
+    @Test func unsafeResponseFieldsAreDropped() throws {
+        let server = try ServerFixture.started { _, responder in
+            var headers = HTTPHeaders()
+            headers.add(name: "X-Before", value: "one")
+            headers.add(name: "X-Split", value: "a\r\nInjected: yes")
+            headers.add(name: "X-Line", value: "a\nInjected: yes")
+            headers.add(name: "X-Nul", value: "a\u{0}b")
+            headers.add(name: "X-Bad\r\nInjected", value: "yes")
+            headers.add(name: "", value: "nameless")
+            headers.add(name: "content-length", value: "999")
+            headers.add(name: "X-After", value: "two")
+            responder.respond(HTTPResponse(status: 200, headers: headers, body: .bytes(Array("hello".utf8))))
+        }
+        defer { server.stop(gracePeriod: .seconds(1)) }
+        let client = try LoopbackHTTPClient(port: server.port)
+        try client.sendRequest("GET", "/fields")
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "hello")
+        #expect(response.headers.values("Content-Length") == ["5"])
+        #expect(response.headers["X-Before"] == "one")
+        #expect(response.headers["X-After"] == "two")
+        for name in ["Injected", "X-Split", "X-Line", "X-Nul", "X-Bad"] {
+            #expect(!response.headers.contains(name), "\(name)")
+        }
+    }
+
     /// curl, an independent client, gets the same inline answer.
     @Test func inlineResponseThroughCurl() throws {
         let server = try ServerFixture.started { _, responder in
