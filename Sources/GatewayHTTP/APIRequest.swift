@@ -28,7 +28,12 @@ final class APIRequest: Sendable {
     private let responder: HTTPResponder
     private let context: APIRequestContext
 
-    init(_ request: HTTPRequest, pattern: RoutePattern?, responder: HTTPResponder, context: APIRequestContext) {
+    init(
+        _ request: borrowing HTTPRequest,
+        pattern: RoutePattern?,
+        responder: HTTPResponder,
+        context: APIRequestContext
+    ) {
         self.started = .now
         self.id = request.id
         self.method = request.method
@@ -94,7 +99,7 @@ final class APIRequest: Sendable {
         _ metadata: @autoclosure () -> Logger.Metadata = [:]
     ) {
         // Checked first, so that a level that is off costs no metadata dictionary.
-        guard self.context.logger.logLevel <= level else { return }
+        guard self.context.logLevel <= level else { return }
         self.context.logger.log(level: level, message(), metadata: self.metadata(metadata()))
     }
 
@@ -108,7 +113,7 @@ final class APIRequest: Sendable {
     /// The access log line: info, or warning for a server-side failure (5xx) or a body cut off.
     private func logAccess(status: Int, bytes: Int, _ duration: Duration, _ problem: Problem?, cutOff: Bool = false) {
         let level: Logger.Level = status >= 500 || cutOff ? .warning : .info
-        guard self.context.logger.logLevel <= level else { return }
+        guard self.context.logLevel <= level else { return }
         let (seconds, attoseconds) = duration.components
         let microseconds = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
         var metadata: Logger.Metadata = [
@@ -135,4 +140,13 @@ struct APIRequestContext: Sendable {
     var metrics: GatewayMetrics
     var logger: Logger
     var cors: CORSPolicy
+    /// `logger.logLevel`, read once: asking the logger copies its handler, several times per request.
+    let logLevel: Logger.Level
+
+    init(metrics: GatewayMetrics, logger: Logger, cors: CORSPolicy) {
+        self.metrics = metrics
+        self.logger = logger
+        self.cors = cors
+        self.logLevel = logger.logLevel
+    }
 }

@@ -198,12 +198,15 @@ public final class GatewayAPI: Sendable {
         of request: HTTPRequest
     ) throws(Problem) -> (credentials: POP3Credentials, fingerprint: CredentialFingerprint) {
         let header = request.headers["Authorization"]
-        let decode = { () throws(Problem) -> (credentials: POP3Credentials, fingerprint: CredentialFingerprint) in
-            let credentials = try BasicAuthorization.credentials(from: header)
-            return (credentials, self.service.fingerprint(credentials))
-        }
-        guard let header, let memo = request.connection else { return try decode() }
-        return try memo.value(for: header, decode)
+        guard let header, let memo = request.connection else { return try self.decodeAuthorization(header) }
+        return try memo.value(for: header) { () throws(Problem) in try self.decodeAuthorization(header) }
+    }
+
+    private func decodeAuthorization(
+        _ header: String?
+    ) throws(Problem) -> (credentials: POP3Credentials, fingerprint: CredentialFingerprint) {
+        let credentials = try BasicAuthorization.credentials(from: header)
+        return (credentials, self.service.fingerprint(credentials))
     }
 
     /// Runs `work` on a worker thread and answers with its response or its error's problem.
@@ -336,7 +339,7 @@ struct ListParameters {
     var cursor: String?
     var refresh = false
 
-    init(_ request: HTTPRequest) throws(Problem) {
+    init(_ request: borrowing HTTPRequest) throws(Problem) {
         for (name, value) in request.query {
             switch name {
             case "limit":

@@ -19,7 +19,7 @@ struct MessageParameters: Hashable {
 
     /// Like `ListParameters`: a malformed value is a 400 and a repeated one takes its last value. An unknown
     /// parameter is skipped here: `Route.checkQuery` refused it before.
-    init(_ request: HTTPRequest) throws(Problem) {
+    init(_ request: borrowing HTTPRequest) throws(Problem) {
         for (name, value) in request.query {
             switch name {
             case "textType":
@@ -44,6 +44,7 @@ struct MessageParameters: Hashable {
     /// Names the representation these parameters select, for its ETag and its rendered-cache entry, so
     /// that two different selections never share either: `both`, `plain.4096`.
     var variant: String {
-        self.textType.rawValue + (self.maxBytes.map { ".\($0)" } ?? "")
+        guard let maxBytes = self.maxBytes else { return self.textType.rawValue }
+        return "\(self.textType.rawValue).\(maxBytes)"
     }
 }

@@ -27,11 +27,19 @@ final class RenderedResponseCache: Sendable {
         }
     }
 
-    struct Entry {
-        var fingerprint: CredentialFingerprint
-        var tag: EntityTag
-        var headers: HTTPHeaders
-        var body: [UInt8]
+    /// A class, so that a hit hands out one reference rather than a copy of every field.
+    final class Entry: Sendable {
+        let fingerprint: CredentialFingerprint
+        let tag: EntityTag
+        let headers: HTTPHeaders
+        let body: [UInt8]
+
+        init(fingerprint: CredentialFingerprint, tag: EntityTag, headers: HTTPHeaders, body: [UInt8]) {
+            self.fingerprint = fingerprint
+            self.tag = tag
+            self.headers = headers
+            self.body = body
+        }
     }
 
     /// An entry and when it was last used; a class, so that a hit updates `lastUse` in place rather

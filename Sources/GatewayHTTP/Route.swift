@@ -47,7 +47,7 @@ package enum Route: Equatable {
             let id = try Self.messageID(segments[2])
             route = .attachment(id: id, attachmentId: try Self.attachmentID(segments[4]))
         }
-        guard pattern.methods.contains(method) else { throw Problem.methodNotAllowed(pattern.allowedMethods) }
+        guard pattern.answers(method) else { throw Problem.methodNotAllowed(pattern.allowedMethods) }
         return route
     }
 
@@ -82,15 +82,16 @@ package enum Route: Equatable {
 
     /// Percent-decodes a path segment and checks it is a UIDL: 1–70 characters in 0x21–0x7E (RFC 1939 §7).
     static func messageID(_ segment: Substring) throws(Problem) -> String {
-        let problem = Problem.badRequest(
-            "a message id is 1 to 70 printable ASCII characters (percent-encoded in the path)"
-        )
-        // Most ids need no decoding: taken as they are, without the byte array (every request naming one).
+        // Made only when needed: every request naming an id comes through here.
+        func problem() -> Problem {
+            Problem.badRequest("a message id is 1 to 70 printable ASCII characters (percent-encoded in the path)")
+        }
+        // Most ids need no decoding: taken as they are, without the byte array.
         guard segment.utf8.contains(UInt8(ascii: "%")) else {
-            guard POP3Listing.isValidUID(segment.utf8) else { throw problem }
+            guard POP3Listing.isValidUID(segment.utf8) else { throw problem() }
             return String(segment)
         }
-        guard let bytes = PercentEncoding.decode(segment), POP3Listing.isValidUID(bytes) else { throw problem }
+        guard let bytes = PercentEncoding.decode(segment), POP3Listing.isValidUID(bytes) else { throw problem() }
         return String(decoding: bytes, as: UTF8.self)
     }
 

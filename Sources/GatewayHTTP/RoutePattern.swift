@@ -11,25 +11,34 @@ enum RoutePattern: CaseIterable, Sendable {
     case metrics
     case openAPI
 
-    /// The path split at `/`, without the empty segment before the leading one. Over the UTF-8 bytes
-    /// (a `/` is always a whole character), since the generic `split` costs several times as much and
-    /// this runs on every request.
+    /// The path split at `/`, without the empty segment before the leading one. Found over the contiguous
+    /// UTF-8 bytes (a `/` is always a whole character) and cut out by offset, since the generic `split`,
+    /// and even walking `String.UTF8View` index by index, cost several times as much on every request.
     static func segments(of path: String) -> [Substring] {
-        let bytes = path.utf8
+        var path = path
+        path.makeContiguousUTF8()
+        let utf8 = path.utf8
+        // Room for the longest route's five segments, so that appending never grows the array.
         var segments: [Substring] = []
-        var start = bytes.startIndex
-        var sawFirst = false
-        var index = start
-        while index != bytes.endIndex {
-            if bytes[index] == UInt8(ascii: "/") {
-                if sawFirst { segments.append(Substring(bytes[start..<index])) }
-                sawFirst = true
-                start = bytes.index(after: index)
+        segments.reserveCapacity(5)
+        utf8.withContiguousStorageIfAvailable { bytes in
+            guard let first = bytes.firstIndex(of: UInt8(ascii: "/")) else { return }
+            var start = first + 1
+            for index in start..<bytes.count where bytes[index] == UInt8(ascii: "/") {
+                segments.append(Self.substring(path, from: start, to: index))
+                start = index + 1
             }
-            index = bytes.index(after: index)
+            segments.append(Self.substring(path, from: start, to: bytes.count))
         }
-        if sawFirst { segments.append(Substring(bytes[start..<bytes.endIndex])) }
         return segments
+    }
+
+    /// `text`'s UTF-8 bytes from `start` up to `end`: both next to a `/` or at an end, so on character
+    /// boundaries.
+    private static func substring(_ text: String, from start: Int, to end: Int) -> Substring {
+        let utf8 = text.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: start)
+        return Substring(utf8[lower..<utf8.index(lower, offsetBy: end - start)])
     }
 
     init?(path: String) {
@@ -84,6 +93,15 @@ enum RoutePattern: CaseIterable, Sendable {
     /// The methods the route answers (OPTIONS aside: a CORS preflight is answered for any route).
     var methods: [String] {
         self == .message ? ["GET", "HEAD", "DELETE"] : ["GET", "HEAD"]
+    }
+
+    /// Whether `methods` holds `method`, without building the array (every request asks).
+    func answers(_ method: String) -> Bool {
+        switch method {
+        case "GET", "HEAD": true
+        case "DELETE": self == .message
+        default: false
+        }
     }
 
     /// What `Allow` lists (on 405 and on an OPTIONS answer): `methods`, and OPTIONS, answered on every route.

@@ -21,4 +21,12 @@ import Testing
         #expect(RoutePattern(path: "/v1/messages/abc/rawx") == nil)
         #expect(RoutePattern(path: "v1/messages") == nil)
     }
+
+    /// `answers` says what `methods` lists, for every pattern, and no more.
+    @Test(arguments: RoutePattern.allCases)
+    func answersWhatMethodsLists(_ pattern: RoutePattern) {
+        for method in ["GET", "HEAD", "DELETE", "OPTIONS", "POST", "PUT", "PATCH", "get", "", "GETX"] {
+            #expect(pattern.answers(method) == pattern.methods.contains(method), "\(pattern) \(method)")
+        }
+    }
 }
