@@ -14,7 +14,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SCHEMATHESIS_VERSION=4.32.5
 EXAMPLES=${1:-50}
 SEED=${POP3GW_FUZZ_SEED:-20261203}
 MIN_CASES=500
@@ -47,14 +46,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if ! python3 -m schemathesis.cli --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
-    echo "== installing schemathesis $SCHEMATHESIS_VERSION"
-    python3 -m pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
-fi
-
-# For scripts/api-fuzz-verify.py: JSON Schema with the date-time format checker.
-python3 -c 'import jsonschema, referencing, rfc3339_validator, yaml' 2>/dev/null ||
-    python3 -m pip install -q jsonschema==4.26.0 rfc3339-validator==0.1.4 pyyaml
+# schemathesis, and for scripts/api-fuzz-verify.py JSON Schema with the date-time format checker: pinned
+# in scripts/python-tools.txt.
+python=$(scripts/python-tools.sh)
 
 gateway="$(swift build --show-bin-path)/pop3-gateway"
 [[ -x $gateway ]] || {
@@ -154,7 +148,7 @@ include-name = "GET /v1/messages/{id}/attachments/{attachmentId}"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "416", "429", "5xx"]
 TOML
 
-echo "== schemathesis $SCHEMATHESIS_VERSION: all checks, seed $SEED, up to $EXAMPLES examples per operation"
+echo "== schemathesis $("$python" -m schemathesis.cli --version | tail -n 1): all checks, seed $SEED, up to $EXAMPLES examples per operation"
 status=0
 # No --max-time: a time budget would make fuzzing repeat until it is spent, so the case count (and
 # what is found) would depend on the machine's speed. The seed and a fixed example count keep the run
@@ -163,7 +157,7 @@ status=0
 # too_slow is Hypothesis's health check of its own data generation, which a busy 2-core CI machine can
 # trip; it says nothing about the API.
 repo_dir=$PWD
-(cd "$WORK_DIR" && python3 -m schemathesis.cli --config-file schemathesis.toml run "$repo_dir/openapi.yaml" \
+(cd "$WORK_DIR" && "$python" -m schemathesis.cli --config-file schemathesis.toml run "$repo_dir/openapi.yaml" \
     --url "$base_url" \
     --checks all \
     --auth "$USER_NAME:$PASSWORD" \
@@ -201,7 +195,7 @@ if ((cases < MIN_CASES)); then
     exit 1
 fi
 # What schemathesis does not check: formats (date-time), Content-Length against the body, X-Request-Id.
-if ! python3 scripts/api-fuzz-verify.py openapi.yaml "$WORK_DIR/events.ndjson"; then
+if ! "$python" scripts/api-fuzz-verify.py openapi.yaml "$WORK_DIR/events.ndjson"; then
     keep_work_dir=yes
     exit 1
 fi

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the gateway builds against and its tests run with, only those missing.
-#   scripts/install-deps.sh          build and run: libmicrohttpd, OpenSSL, GMime, pkg-config
-#   scripts/install-deps.sh --test   also Dovecot (POP3), openssl (certificates), python3 (poplib baseline)
+#   scripts/install-deps.sh          build and run: libmicrohttpd, OpenSSL, GMime, pkg-config, curl
+#   scripts/install-deps.sh --test   also Dovecot (POP3), openssl (certificates), python3 (test mail,
+#                                    poplib baseline) and python3-venv (scripts/python-tools.sh)
 set -euo pipefail
 
-packages=(pkg-config libmicrohttpd-dev libssl-dev libgmime-3.0-dev)
+packages=(pkg-config libmicrohttpd-dev libssl-dev libgmime-3.0-dev curl)
 if [[ "${1:-}" == "--test" ]]; then
-    packages+=(dovecot-pop3d openssl python3)
+    packages+=(dovecot-pop3d openssl python3 python3-venv)
 fi
 
 missing=()
