@@ -22,6 +22,7 @@ import json
 import os
 import poplib
 import re
+import shlex
 import socket
 import ssl
 import subprocess
@@ -82,7 +83,8 @@ def read_env() -> dict[str, str]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             key, _, value = line.partition("=")
-            naive[key] = value
+            # The state directory is shell-quoted (its path may hold spaces); every other value is a plain word.
+            naive[key] = shlex.split(value)[0] if key == "POP3GW_TEST_DIR" and value else value
     # what bash sees when it sources the file
     out = subprocess.run(["bash", "-c", 'set -a; source "$1"; env -0', "bash", str(path)],
                          capture_output=True, check=True).stdout
@@ -93,7 +95,9 @@ def read_env() -> dict[str, str]:
                 "POP3GW_TEST_PLAIN_PORT", "POP3GW_TEST_CA_FILE", "POP3GW_TEST_OTHER_CA_FILE",
                 "POP3GW_TEST_MAIL_DIR"]
     check(all(k in naive for k in required), "env file has %s" % ", ".join(required))
-    check(not any(" " in v or "'" in v or '"' in v for v in naive.values()), "env values need no quoting")
+    check(naive.get("POP3GW_TEST_DIR") == str(STATE_DIR), "env file names the state directory")
+    check(not any(" " in v or "'" in v or '"' in v for k, v in naive.items() if k != "POP3GW_TEST_DIR"),
+          "env values other than the state directory need no quoting")
     check("pässwörd" not in path.read_text(encoding="utf-8"), "env file does not contain the utf8user password")
     return naive
 
@@ -485,7 +489,7 @@ def check_no_flag_renames(e: Env) -> None:
 
 def check_logs_clean() -> None:
     bad = []
-    for log in (STATE_DIR / "log").glob("dovecot-*.log"):
+    for log in (STATE_DIR / "run" / "log").glob("dovecot-*.log"):
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
             if re.search(r"(Error|Fatal|Panic):", line):
                 bad.append(line)
@@ -516,18 +520,25 @@ def full_checks(e: Env, destructive: bool) -> None:
     check_logs_clean()
 
 
+# Every instance name seen so far: after `stop` the configuration is gone with the run directory, and the
+# processes must still be recognised by the titles they had.
+seen_names: set[str] = set()
+
+
 def instance_names() -> list[str]:
     names = []
-    for conf in STATE_DIR.glob("dovecot*.conf"):
+    for conf in (STATE_DIR / "run").glob("dovecot*.conf"):
         m = re.search(r"^instance_name = (\S+)", conf.read_text(encoding="utf-8"), re.M)
         if m:
             names.append(m.group(1))
+    seen_names.update(names)
     return names
 
 
 def our_processes(include_zombies: bool = False) -> list[str]:
     """Processes that belong to our instances (by config path or process title)."""
-    names = instance_names()
+    instance_names()
+    names = sorted(seen_names)
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -602,8 +613,12 @@ def lifecycle() -> None:
         check(len(instance_names()) == 2 and len(our_processes()) > 2,
               "processes are identifiable by instance name %s (%d processes)"
               % (instance_names(), len(our_processes())))
+        run_dir = (STATE_DIR / "run").resolve()
         proc = run_server("stop")
         check(proc.returncode == 0, "stop")
+        check(not run_dir.exists() and not (STATE_DIR / "run").is_symlink(),
+              "stop removed the private run directory %s" % run_dir)
+        check(any((STATE_DIR / "log").glob("dovecot-*.log")), "stop kept the logs in the state directory")
         check_stopped(new_pids)
         proc = run_server("stop")
         check(proc.returncode == 0 and "stopping" not in proc.stderr, "second stop is a no-op")

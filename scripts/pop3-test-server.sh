@@ -4,9 +4,16 @@
 # Usage: scripts/pop3-test-server.sh start|stop|restart|status
 #
 # Runs one or two Dovecot instances on 127.0.0.1 only, with their own
-# configuration, certificates and maildirs, entirely inside a state directory:
+# configuration, certificates and maildirs.  The state directory
 #
 #   ${POP3GW_TEST_DIR:-<repo>/.test-server}
+#
+# holds the env file, the pid files and the logs of the last run; everything
+# Dovecot's processes read and write (configuration, certificates, passwords,
+# maildirs, sockets) lives in a private run directory /tmp/pop3gw-XXXXXX,
+# linked as <state dir>/run, made reachable for the unprivileged login and
+# mail users and removed by `stop`.  So the clone may be anywhere: under a
+# directory other users cannot enter (/root), or on a path with spaces.
 #
 # The system Dovecot configuration (/etc/dovecot) and service are never used
 # or touched.  `start` stops a running test server, wipes the state directory,
@@ -21,7 +28,8 @@
 # Both instances serve the same users and maildirs.  Ports are the first free
 # set of three consecutive ports at POP3GW_TEST_PORT_BASE (default 11110),
 # 11120, 11130, ...  Everything a test needs is written to <dir>/env as
-# KEY=value lines (no quoting, no spaces):
+# KEY=value lines that a shell can source; only POP3GW_TEST_DIR (the state
+# directory) may be shell-quoted, every other value is a plain word:
 #
 #   POP3GW_TEST_DIR, POP3GW_TEST_HOST, POP3GW_TEST_SERVER_NAME,
 #   POP3GW_TEST_STLS_PORT, POP3GW_TEST_TLS_PORT, POP3GW_TEST_PLAIN_PORT,
@@ -78,8 +86,10 @@ START_TIMEOUT=20
 # Distinguishes the process titles (dovecot-<instance_name>/...) of test
 # servers with different state directories.
 INSTANCE_TAG=pop3gw-test-$(printf '%08x' "$(printf '%s' "$STATE_DIR" | cksum | cut -d' ' -f1)")
-# Real directory holding the instances' base_dirs (sockets); see setup_run_dir.
-RUN_ROOT=$STATE_DIR/run
+# The private run directory (see make_run_dir): what Dovecot reads and writes.
+RUN_LINK=$STATE_DIR/run
+RUN_PREFIX=/tmp/pop3gw-
+RUN_ROOT=$RUN_LINK
 
 # The passwords.  Keep in sync with the header comment above.
 USERS=(alice bulk big scratch1 scratch2 scratch3 scratch4 scratch5 scratch6 scratch7 scratch8 utf8user locked)
@@ -153,8 +163,8 @@ ensure_dependencies() {
 # Dovecot master started with our configuration file.
 running_pid() {
     local name=$1 pidfile pid conf args
-    conf=$STATE_DIR/$(conf_name "$name")
-    for pidfile in "$STATE_DIR/$name.pid" "$STATE_DIR/run/$name/master.pid"; do
+    conf=$(real_run_root)/$(conf_name "$name")
+    for pidfile in "$STATE_DIR/$name.pid" "$RUN_LINK/base/$name/master.pid"; do
         [[ -r $pidfile ]] || continue
         pid=$(head -n 1 "$pidfile" 2>/dev/null || true)
         [[ $pid =~ ^[0-9]+$ ]] || continue
@@ -219,28 +229,39 @@ stop_all() {
     done
 }
 
-# Unix socket paths are limited to ~107 bytes; Dovecot's longest socket is
-# <base_dir>/token-login/tokenlogin.  With a long state directory path the
-# base_dirs go to a short temporary directory, linked as <dir>/run.
-setup_run_dir() {
-    if ((${#STATE_DIR} <= 64)); then
-        RUN_ROOT=$STATE_DIR/run
-        mkdir -p "$RUN_ROOT"
-    else
-        RUN_ROOT=$(mktemp -d /tmp/pop3gw-run.XXXXXX)
-        ln -s "$RUN_ROOT" "$STATE_DIR/run"
-    fi
+# The private run directory, /tmp/pop3gw-XXXXXX, linked as <state dir>/run.
+# It exists because the state directory is a poor home for Dovecot's files:
+# its parents may be closed to the unprivileged login and mail users (a clone
+# in /root), its path may hold spaces (which Dovecot's settings cannot take),
+# and Unix socket paths are limited to about 107 bytes (the longest is
+# <base_dir>/token-login/tokenlogin).  Mode 0711: other users may pass
+# through to the maildirs and sockets Dovecot hands them, and list nothing.
+make_run_dir() {
+    RUN_ROOT=$(mktemp -d "${RUN_PREFIX}XXXXXX")
+    chmod 0711 "$RUN_ROOT"
+    ln -s "$RUN_ROOT" "$RUN_LINK"
+    mkdir -p "$RUN_ROOT/log" "$RUN_ROOT/mail"
 }
 
-# Removes a temporary run directory created by setup_run_dir (if any).
-remove_tmp_run_dir() {
+# Where <state dir>/run points, or the link itself when there is none.
+real_run_root() {
+    if [[ -L $RUN_LINK ]]; then readlink "$RUN_LINK"; else printf '%s\n' "$RUN_LINK"; fi
+}
+
+# Keeps the logs of the run in the state directory and removes the private
+# run directory (only one this script made) and its link.
+remove_run_dir() {
     local target
-    [[ -L $STATE_DIR/run ]] || return 0
-    target=$(readlink "$STATE_DIR/run")
-    if [[ $target == /tmp/pop3gw-run.* ]]; then
+    [[ -L $RUN_LINK ]] || return 0
+    target=$(readlink "$RUN_LINK")
+    if [[ $target == "$RUN_PREFIX"* && -d $target ]]; then
+        if [[ -d $target/log ]]; then
+            rm -rf "$STATE_DIR/log"
+            cp -R "$target/log" "$STATE_DIR/log"
+        fi
         rm -rf "$target"
     fi
-    rm -f "$STATE_DIR/run"
+    rm -f "$RUN_LINK"
 }
 
 # Safe wipe: only a directory we created (marker file) or an empty one.
@@ -252,7 +273,7 @@ wipe_state_dir() {
         if [[ ! -e $STATE_DIR/$MARKER ]] && [[ -n $(ls -A "$STATE_DIR") ]]; then
             die "$STATE_DIR is not empty and was not created by this script; refusing to wipe it"
         fi
-        remove_tmp_run_dir
+        remove_run_dir
         rm -rf "$STATE_DIR"
     fi
     mkdir -p "$STATE_DIR"
@@ -302,7 +323,7 @@ new_key() {
 }
 
 make_certificates() {
-    local tls=$STATE_DIR/tls start end
+    local tls=$RUN_ROOT/tls start end
     mkdir -p "$tls/newcerts"
     : >"$tls/index.txt"
     printf '1000\n' >"$tls/serial"
@@ -365,8 +386,8 @@ EOF
         openssl ca -batch -notext -config ca.cnf -selfsign -keyfile other-ca.key -in other-ca.csr \
             -out other-ca.pem -extensions v3_ca -startdate "$start" -enddate "$end"
         rm -f ./*.csr
-    ) >"$STATE_DIR/log/openssl.log" 2>&1 || {
-        cat "$STATE_DIR/log/openssl.log" >&2
+    ) >"$RUN_ROOT/log/openssl.log" 2>&1 || {
+        cat "$RUN_ROOT/log/openssl.log" >&2
         die "certificate generation failed"
     }
 }
@@ -387,7 +408,7 @@ extra_fields_of() {
 }
 
 write_passwd() {
-    local user extra file=$STATE_DIR/passwd
+    local user extra file=$RUN_ROOT/passwd
     (
         umask 077
         : >"$file"
@@ -442,11 +463,11 @@ choose_mail_user() {
 # (a state directory below e.g. /root is not traversable for nobody).
 prepare_mail_access() {
     [[ $(id -u) -eq 0 ]] || return 0
-    chown -R "$MAIL_UID:$MAIL_GID" "$STATE_DIR/mail"
+    chown -R "$MAIL_UID:$MAIL_GID" "$RUN_ROOT/mail"
     if command -v setpriv >/dev/null 2>&1; then
         if ! setpriv --reuid="$MAIL_UID" --regid="$MAIL_GID" --clear-groups \
-            test -w "$STATE_DIR/mail/alice/Maildir/cur" 2>/dev/null; then
-            die "uid $MAIL_UID cannot write $STATE_DIR/mail (a parent directory is not accessible);" \
+            test -w "$RUN_ROOT/mail/alice/Maildir/cur" 2>/dev/null; then
+            die "uid $MAIL_UID cannot write $RUN_ROOT/mail (a parent directory is not accessible);" \
                 "use a state directory such as POP3GW_TEST_DIR=/tmp/pop3gw-test"
         fi
     fi
@@ -456,24 +477,24 @@ prepare_mail_access() {
 write_config() {
     local name=$1 ssl=$2 pop3_port=$3 pop3s_port=$4
     local conf user group login_user
-    conf=$STATE_DIR/$(conf_name "$name")
+    conf=$RUN_ROOT/$(conf_name "$name")
     user=$(id -un)
     group=$(id -gn)
     login_user=$(login_user)
-    mkdir -p "$RUN_ROOT/$name" "$STATE_DIR/state/$name"
+    mkdir -p "$RUN_ROOT/base/$name" "$RUN_ROOT/state/$name"
     cat >"$conf" <<EOF
 # Generated by scripts/pop3-test-server.sh; regenerated on every start.
 # Private test instance "$name": nothing here refers to /etc/dovecot.
 instance_name = $INSTANCE_TAG-$name
-base_dir = $RUN_ROOT/$name
-state_dir = $STATE_DIR/state/$name
+base_dir = $RUN_ROOT/base/$name
+state_dir = $RUN_ROOT/state/$name
 protocols = pop3
 listen = $HOST
 shutdown_clients = yes
 
-log_path = $STATE_DIR/log/dovecot-$name.log
-info_log_path = $STATE_DIR/log/dovecot-$name.log
-debug_log_path = $STATE_DIR/log/dovecot-$name.log
+log_path = $RUN_ROOT/log/dovecot-$name.log
+info_log_path = $RUN_ROOT/log/dovecot-$name.log
+debug_log_path = $RUN_ROOT/log/dovecot-$name.log
 log_timestamp = "%Y-%m-%d %H:%M:%S "
 
 # Run the internal processes as the invoking user (root included).  The
@@ -487,7 +508,7 @@ first_valid_gid = 0
 mail_uid = $MAIL_UID
 mail_gid = $MAIL_GID
 
-mail_location = maildir:$STATE_DIR/mail/%u/Maildir
+mail_location = maildir:$RUN_ROOT/mail/%u/Maildir
 mail_fsync = never
 mail_max_userip_connections = 1000
 
@@ -508,8 +529,8 @@ ssl = $ssl
 EOF
     if [[ $ssl == yes ]]; then
         cat >>"$conf" <<EOF
-ssl_cert = <$STATE_DIR/tls/server.pem
-ssl_key = <$STATE_DIR/tls/server.key
+ssl_cert = <$RUN_ROOT/tls/server.pem
+ssl_key = <$RUN_ROOT/tls/server.key
 ssl_min_protocol = TLSv1.2
 EOF
     fi
@@ -517,11 +538,11 @@ EOF
 
 passdb {
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u $STATE_DIR/passwd
+  args = scheme=PLAIN username_format=%u $RUN_ROOT/passwd
 }
 userdb {
   driver = static
-  args = home=$STATE_DIR/mail/%u allow_all_users=yes
+  args = home=$RUN_ROOT/mail/%u allow_all_users=yes
 }
 
 service pop3-login {
@@ -559,7 +580,7 @@ EOF
 
 print_logs() {
     local f
-    for f in "$STATE_DIR"/log/dovecot-*.log; do
+    for f in "$RUN_ROOT"/log/dovecot-*.log; do
         [[ -r $f ]] || continue
         printf -- '----- %s -----\n' "$f" >&2
         cat "$f" >&2
@@ -570,7 +591,7 @@ print_logs() {
 # TLS ports must complete a verified handshake and greet with +OK.  Gives up
 # early when a Dovecot log shows a Fatal error.
 wait_ready() {
-    python3 - "$START_TIMEOUT" "$STATE_DIR/tls/ca.pem" "$STATE_DIR/log" "$@" <<'PY'
+    python3 - "$START_TIMEOUT" "$RUN_ROOT/tls/ca.pem" "$RUN_ROOT/log" "$@" <<'PY'
 import glob, os, socket, ssl, sys, time
 timeout, cafile, logdir, args = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
 def fatal():
@@ -612,16 +633,16 @@ PY
 
 start_instance() {
     local name=$1 dovecot=$2 conf pid
-    conf=$STATE_DIR/$(conf_name "$name")
-    if ! "$dovecot" -c "$conf" >"$STATE_DIR/log/start-$name.log" 2>&1; then
-        cat "$STATE_DIR/log/start-$name.log" >&2
+    conf=$RUN_ROOT/$(conf_name "$name")
+    if ! "$dovecot" -c "$conf" >"$RUN_ROOT/log/start-$name.log" 2>&1; then
+        cat "$RUN_ROOT/log/start-$name.log" >&2
         print_logs
         die "dovecot ($name) failed to start"
     fi
     pid=""
     for _ in $(seq 1 100); do
-        if [[ -s $RUN_ROOT/$name/master.pid ]]; then
-            pid=$(head -n 1 "$RUN_ROOT/$name/master.pid")
+        if [[ -s $RUN_ROOT/base/$name/master.pid ]]; then
+            pid=$(head -n 1 "$RUN_ROOT/base/$name/master.pid")
             break
         fi
         sleep 0.05
@@ -637,23 +658,18 @@ cmd_start() {
     local dovecot stls_port tls_port plain_port user
     ensure_dependencies
     dovecot=$(find_dovecot) || die "dovecot binary not found"
-    if [[ $STATE_DIR =~ [^A-Za-z0-9._/+@,=-] ]]; then
-        die "state directory path must not contain spaces or special characters: $STATE_DIR"
-    fi
-
     stop_all
     wipe_state_dir
-    mkdir -p "$STATE_DIR/log" "$STATE_DIR/mail"
-    setup_run_dir
+    make_run_dir
 
     read -r stls_port tls_port plain_port < <(pick_ports) || die "no free ports from $PORT_BASE"
     [[ -n ${plain_port:-} ]] || die "no free ports from $PORT_BASE"
 
     make_certificates
     write_passwd
-    python3 "$SCRIPT_DIR/make-test-mail.py" --quiet --root "$STATE_DIR/mail"
+    python3 "$SCRIPT_DIR/make-test-mail.py" --quiet --root "$RUN_ROOT/mail"
     for user in "${USERS[@]}"; do
-        if [[ $user == load[0-9][0-9][0-9] ]]; then cp -a "$STATE_DIR/mail/scratch1" "$STATE_DIR/mail/$user"; fi
+        if [[ $user == load[0-9][0-9][0-9] ]]; then cp -a "$RUN_ROOT/mail/scratch1" "$RUN_ROOT/mail/$user"; fi
     done
     choose_mail_user
     prepare_mail_access
@@ -669,15 +685,15 @@ cmd_start() {
     fi
 
     cat >"$STATE_DIR/env" <<EOF
-POP3GW_TEST_DIR=$STATE_DIR
+POP3GW_TEST_DIR=$(printf '%q' "$STATE_DIR")
 POP3GW_TEST_HOST=$HOST
 POP3GW_TEST_SERVER_NAME=$SERVER_NAME
 POP3GW_TEST_STLS_PORT=$stls_port
 POP3GW_TEST_TLS_PORT=$tls_port
 POP3GW_TEST_PLAIN_PORT=$plain_port
-POP3GW_TEST_CA_FILE=$STATE_DIR/tls/ca.pem
-POP3GW_TEST_OTHER_CA_FILE=$STATE_DIR/tls/other-ca.pem
-POP3GW_TEST_MAIL_DIR=$STATE_DIR/mail
+POP3GW_TEST_CA_FILE=$RUN_ROOT/tls/ca.pem
+POP3GW_TEST_OTHER_CA_FILE=$RUN_ROOT/tls/other-ca.pem
+POP3GW_TEST_MAIL_DIR=$RUN_ROOT/mail
 EOF
     log "running: STLS $HOST:$stls_port, TLS $HOST:$tls_port, plain (no STLS) $HOST:$plain_port"
     log "env file: $STATE_DIR/env"
@@ -685,7 +701,7 @@ EOF
 
 cmd_stop() {
     stop_all
-    remove_tmp_run_dir
+    remove_run_dir
 }
 
 cmd_status() {
