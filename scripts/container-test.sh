@@ -1,40 +1,19 @@
 #!/usr/bin/env bash
-# Builds the image from the Dockerfile with podman and checks it against the test Dovecot: it runs as
+# Builds the image from the Dockerfile with podman or docker and checks it against the test Dovecot: it runs as
 # non-root, answers /healthz and its HEALTHCHECK, and lists the demo mailbox. Prints the image size.
-#   scripts/container-test.sh            (podman; docker works too: CONTAINER_ENGINE=docker)
-# Where no registry is reachable, the base images come from ../shared/tools/base-images.sh.
+#   scripts/container-test.sh
+# The engine (podman by default, or docker), its flags and where base images come from when no registry
+# is reachable are set by environment variables: see scripts/lib/container.sh and docs/testing.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 image=localhost/pop3-gateway:test
+# shellcheck source=scripts/lib/container.sh
+source scripts/lib/container.sh
 
-# This sandbox's podman needs its own settings (runc, cgroupfs, ulimits); elsewhere plain podman does.
-shared_tools=${POP3GW_SHARED_TOOLS:-$root/../shared/tools}
-if [[ -f $shared_tools/podman-env.sh ]]; then
-    # shellcheck source=/dev/null
-    source "$shared_tools/podman-env.sh"
-    engine() { pm "$@"; }
-    engine_name=podman
-else
-    engine_name=${CONTAINER_ENGINE:-podman}
-    engine() { "$engine_name" "$@"; }
-fi
-# podman writes OCI images unless told otherwise, and OCI images have no HEALTHCHECK.
-build_flags=()
-[[ $engine_name == podman ]] && build_flags=(--format docker)
-
-base_images=(docker.io/library/swift:6.3-bookworm docker.io/library/debian:bookworm-slim)
-for base in "${base_images[@]}"; do
-    if ! engine image exists "$base" 2>/dev/null && ! engine pull -q "$base" >/dev/null 2>&1; then
-        [[ -x $shared_tools/base-images.sh ]] || { echo "no $base and no registry" >&2; exit 1; }
-        echo "== base images from $shared_tools/base-images.sh (no registry)"
-        "$shared_tools/base-images.sh" >/dev/null
-        break
-    fi
-done
+ensure_images docker.io/library/swift:6.3-bookworm docker.io/library/debian:bookworm-slim
 
 echo "== build $image"
-engine build "${build_flags[@]}" --network=host --ulimit nofile=20000:20000 -t "$image" .
+engine build "${container_build_flags[@]}" -t "$image" .
 
 started_server=0
 container=""
@@ -53,7 +32,7 @@ source "${POP3GW_TEST_DIR:-.test-server}/env"
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "== run on the host network, 127.0.0.1:$port -> pop3s://$POP3GW_TEST_HOST:$POP3GW_TEST_TLS_PORT"
-container=$(engine run -d --network=host --ulimit host \
+container=$(engine run -d "${container_run_flags[@]}" \
     -e POP3GW_UPSTREAM="pop3s://$POP3GW_TEST_HOST:$POP3GW_TEST_TLS_PORT" \
     -e POP3GW_CA_FILE=/run/pop3gw/ca.pem -v "$POP3GW_TEST_CA_FILE:/run/pop3gw/ca.pem:ro" \
     -e POP3GW_LISTEN="127.0.0.1:$port" "$image")
