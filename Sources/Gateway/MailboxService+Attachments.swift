@@ -76,7 +76,7 @@ extension MailboxService {
         do {
             try session.client.retrieve(info.number) { chunk in
                 delivered += chunk.count
-                // LIST sizes are hints (checklist 20): the cap is enforced on what actually arrives.
+                // LIST sizes are hints (docs/pop3-notes.md §20): the cap is enforced on what actually arrives.
                 guard delivered <= self.maxMessageSize else {
                     throw MailboxServiceError.messageTooLarge(limit: self.maxMessageSize)
                 }

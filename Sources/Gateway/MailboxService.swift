@@ -263,7 +263,7 @@ public final class MailboxService: Sendable {
         do {
             raw = try session.client.retrieve(info.number)
         } catch let error where error.code == .commandFailed {
-            // Listed but gone: another session expunged it (checklist 13). The session stays usable.
+            // Listed but gone: another session expunged it (docs/pop3-notes.md §13). The session stays usable.
             throw MailboxServiceError.messageNotFound
         }
         self.cache.storeMessage(raw, for: cacheKey, fingerprint: fingerprint)
@@ -311,7 +311,7 @@ public final class MailboxService: Sendable {
             do {
                 try session.client.retrieve(info.number) { chunk in
                     delivered += chunk.count
-                    // LIST sizes are hints (checklist 20): the cap is enforced on what actually arrives.
+                    // LIST sizes are hints (docs/pop3-notes.md §20): the cap is enforced on what actually arrives.
                     guard delivered <= self.maxMessageSize else {
                         throw MailboxServiceError.messageTooLarge(limit: self.maxMessageSize)
                     }

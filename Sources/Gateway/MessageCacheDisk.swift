@@ -5,11 +5,11 @@ import Synchronization
 /// The disk tier of `MessageCache`: one file per message in one directory, within a byte budget.
 ///
 /// File names are the hex HMAC (`KeyedDigest`) of the key, never the UIDL, which is server-chosen text
-/// (checklist 17). A file is written under a temporary name and renamed into place, so a reader sees a
-/// whole file or none. Each file starts with a header: magic, the key's digest, the fingerprint of the
-/// credentials that fetched it, and the payload length. A file whose header does not match its key or
-/// whose length does not match its size (truncated, foreign, from another key) is a miss and is
-/// deleted; one stored under other credentials is a miss and is kept.
+/// (docs/pop3-notes.md §17). A file is written under a temporary name and renamed into place, so a
+/// reader sees a whole file or none. Each file starts with a header: magic, the key's digest, the
+/// fingerprint of the credentials that fetched it, and the payload length. A file whose header does not
+/// match its key or whose length does not match its size (truncated, foreign, from another key) is a miss
+/// and is deleted; one stored under other credentials is a miss and is kept.
 ///
 /// The digest key is per process (see `MessageCache`), so the files of an earlier process are never
 /// matched; they are indexed at start-up, oldest first, and age out through the budget.

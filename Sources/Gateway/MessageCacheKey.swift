@@ -1,7 +1,7 @@
 /// Identifies one cached message: the mailbox, the message's UIDL and its size.
 ///
-/// The size is part of the key because UIDLs are not always unique in practice (checklist 18): two
-/// messages with one UIDL and different sizes must not share an entry.
+/// The size is part of the key because UIDLs are not always unique in practice: two messages with one
+/// UIDL and different sizes must not share an entry (docs/pop3-notes.md §18).
 public struct MessageCacheKey: Hashable, Sendable {
     public var mailbox: MailboxKey
     /// The server's unique id (validated by the caller: 1-70 printable ASCII characters).

@@ -3,7 +3,7 @@ import Glibc
 /// A dedicated POSIX thread that runs one closure, and can be joined.
 ///
 /// The pool's janitor and the worker pools block (on condition variables, on slow upstreams), so they get
-/// their own threads rather than slots of GCD's small Linux pool (ARCHITECTURE.md, "Threads and I/O").
+/// their own threads rather than slots of GCD's small Linux pool (docs/architecture.md, "Threads and I/O").
 ///
 /// `@unchecked Sendable`: `handle` is written once in `init`; `join()` is serialised by `joined`.
 final class PoolThread: @unchecked Sendable {

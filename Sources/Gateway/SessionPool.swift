@@ -316,7 +316,7 @@ public final class SessionPool<Session: PooledSession>: Sendable {
         guard session.isUsable, !session.hasPendingDeletions else {
             // Broken or ended sessions are never reused. DELEs the body left pending (it failed before
             // its QUIT) are dropped with the connection, not committed: a later request's QUIT must never
-            // delete what no request saw confirmed (RFC 1939 §6; checklist 12).
+            // delete what no request saw confirmed (RFC 1939 §6; docs/pop3-notes.md §12).
             session.close()
             self.state.withLock {
                 $0.counters.openSessions -= 1

@@ -15,7 +15,7 @@ public struct SessionPoolConfiguration: Hashable, Sendable {
     /// `SessionFreshness.refreshIfOlderThanInterval`.
     public var refreshInterval: Duration = .seconds(30)
     /// A session idle at least this long is checked with NOOP before it is lent again; some providers
-    /// drop idle sessions after about a minute without saying so (POP3-CLIENT-CHECKLIST 15).
+    /// drop idle sessions after about a minute without saying so (docs/pop3-notes.md §15).
     public var noopAfterIdle: Duration = .seconds(5)
 
     public init() {}

@@ -15,7 +15,7 @@ public final class UpstreamSession: PooledSession {
     struct Listing {
         /// Messages that have a valid UIDL, newest first; of messages sharing a UIDL only the first.
         var messages: [POP3MessageInfo]
-        /// The first (lowest-numbered) message with each UIDL (duplicates happen, checklist 18).
+        /// The first (lowest-numbered) message with each UIDL (duplicates happen, docs/pop3-notes.md §18).
         var byUID: [String: POP3MessageInfo]
     }
 

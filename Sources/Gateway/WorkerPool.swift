@@ -1,7 +1,7 @@
 /// A fixed set of threads for blocking work (POP3 I/O), with a bounded queue.
 ///
-/// Blocking I/O gets dedicated threads rather than GCD or Swift concurrency: on a 2-core Linux
-/// machine GCD ran only about 6 blocking jobs at once (ARCHITECTURE.md, "Threads and I/O").
+/// Blocking I/O gets dedicated threads rather than GCD or Swift concurrency: on Linux GCD runs only a
+/// few blocking jobs at once (docs/architecture.md, "Threads and I/O").
 public final class WorkerPool: Sendable {
     public typealias Job = @Sendable () -> Void
 

@@ -2,7 +2,7 @@ import Gateway
 import POP3
 
 extension Problem {
-    /// The answer for anything a use case threw (ARCHITECTURE.md, "HTTP API v1" mapping).
+    /// The answer for anything a use case threw (the mapping in docs/architecture.md, "The HTTP API").
     init(_ error: any Error) {
         switch error {
         case let problem as Problem:

@@ -6,7 +6,7 @@ import Synchronization
 /// selection, and small `/raw` sources), so a warm GET is answered on the HTTP thread: no worker hop,
 /// no upstream session, no re-encoding.
 ///
-/// Sound because a message never changes under its UIDL (ARCHITECTURE.md, "Cache"); an entry is
+/// Sound because a message never changes under its UIDL (docs/architecture.md, "The cache"); an entry is
 /// served only to the credentials that fetched it (constant-time fingerprint compare) and dropped
 /// when the gateway deletes the message.
 final class RenderedResponseCache: Sendable {

@@ -14,7 +14,7 @@ enum ASCII {
     }
 
     /// Parses a non-negative decimal number of at most `maxDigits` digits, rejecting signs,
-    /// spaces and overflow: server-sent numbers are validated, never trusted (checklist 8).
+    /// spaces and overflow: server-sent numbers are validated, never trusted (docs/pop3-notes.md §8).
     static func parseNumber<Bytes: Collection<UInt8>>(_ bytes: Bytes, maxDigits: Int = 18) -> Int? {
         guard !bytes.isEmpty, bytes.count <= maxDigits else { return nil }
         var value = 0

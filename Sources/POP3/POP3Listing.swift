@@ -26,7 +26,7 @@ public struct POP3MaildropStatus: Hashable, Sendable {
 }
 
 /// Parsers for the listings the server sends. Every number is validated; nothing is allocated
-/// from a server-sent count (checklist 8).
+/// from a server-sent count (docs/pop3-notes.md §8).
 public enum POP3Listing {
     /// The largest message number or size accepted from a server; anything larger is a lie.
     static let maximumNumber = 1 << 40

@@ -122,7 +122,7 @@ public struct POP3SessionStateMachine: Sendable {
         case .awaitingCapabilities:
             self.capabilities = capabilities
             if self.configuration.security == .startTLS && !self.encrypted {
-                // Without CAPA there is nothing to go by: try STLS anyway (checklist 23).
+                // Without CAPA there is nothing to go by: try STLS anyway (docs/pop3-notes.md §23).
                 if let capabilities, !capabilities.supportsSTLS {
                     return self.fail(POP3Error(.startTLSUnavailable, "server does not offer STLS"))
                 }
@@ -180,7 +180,7 @@ public struct POP3SessionStateMachine: Sendable {
         case (_, .ok), (_, .error):
             var error = Self.error(from: status, default: .authenticationFailed, "login")
             if error.code == .loginDelay, let delay = self.capabilities?.loginDelay {
-                // The delay the server advertised is how long it wants between logins (checklist 26).
+                // The delay the server advertised is how long it wants between logins (docs/pop3-notes.md §26).
                 error.serverRetryAfter = min(max(delay, 1), Self.longestLoginDelay)
             }
             return self.fail(error)
@@ -191,7 +191,7 @@ public struct POP3SessionStateMachine: Sendable {
     public mutating func connectionClosed() -> Action {
         switch self.state {
         case .authenticating:
-            // A server that hangs up right after the password is refusing it (checklist 27).
+            // A server that hangs up right after the password is refusing it (docs/pop3-notes.md §27).
             return self.fail(POP3Error(.authenticationFailed, "server closed the connection during login"))
         case .quitting(0):
             self.state = .closed
@@ -312,7 +312,7 @@ public struct POP3SessionStateMachine: Sendable {
         self.fail(POP3Error(.protocolViolation, "unexpected \(event) in state \(self.state.name)"))
     }
 
-    /// Maps a `-ERR` to an error by its response code, else by its text (checklist 25).
+    /// Maps a `-ERR` to an error by its response code, else by its text (docs/pop3-notes.md §25).
     public static func error(from status: POP3StatusLine, default code: POP3Error.Code, _ context: String) -> POP3Error
     {
         let responseCode = status.responseCode

@@ -258,7 +258,7 @@ public final class POP3Client {
         while true {
             switch action {
             case .send(let command):
-                // Bytes the server sent before being asked mean the stream is out of sync (checklist 7).
+                // Bytes the server sent before being asked mean the stream is out of sync (docs/pop3-notes.md §7).
                 try self.expectNothingBuffered(before: command)
                 let status: POP3StatusLine
                 let started = self.observationStart()
@@ -455,7 +455,7 @@ public final class POP3Client {
         }
     }
 
-    /// Reads whatever the server sent while no command was outstanding, without waiting (checklist 7).
+    /// Reads whatever the server sent while no command was outstanding, without waiting (docs/pop3-notes.md §7).
     private func receiveWithoutWaiting() throws(POP3Error) {
         let stream = self.stream
         let count: Int

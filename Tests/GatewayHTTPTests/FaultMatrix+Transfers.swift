@@ -93,7 +93,7 @@ extension FaultMatrix {
                 "RETR": { connection, _, _ in try connection.send("-ERR message was expunged by another session") }
             ]),
             request: raw(status: 404, code: "not_found"),
-            // The same session serves the listing: it was kept (checklist 13).
+            // The same session serves the listing: it was kept (docs/pop3-notes.md §13).
             after: [listing]
         ),
     ]

@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The rows of the fault matrix, in the order of POP3-CLIENT-CHECKLIST.md's "Faults a scripted fake server
-/// should produce"; docs/fault-matrix.md is this table in prose.
+/// The rows of the fault matrix, in the order of docs/pop3-notes.md's "Faults a test server should produce";
+/// docs/fault-matrix.md is this table in prose.
 enum FaultMatrix {
     /// What a healthy fake upstream advertises: no SASL, so the gateway logs in with USER/PASS.
     static let capabilities = ["USER", "UIDL", "TOP"]
@@ -53,7 +53,7 @@ enum FaultMatrix {
         FaultMatrixStep(path: "/v1/mailbox", status: status, code: code, retryAfter: retryAfter)
     }
 
-    /// The upstream never saw a credential (checklist 34: abort before USER/PASS).
+    /// The upstream never saw a credential (docs/pop3-notes.md §34: abort before USER/PASS).
     static let noCredentialsSent: @Sendable (FaultMatrixOutcome) -> Void = { outcome in
         let commands = outcome.upstream.commands
         let leaked = commands.filter { $0.contains(" USER ") || $0.contains(" PASS ") || $0.contains(" AUTH ") }

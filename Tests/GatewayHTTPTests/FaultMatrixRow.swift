@@ -41,8 +41,8 @@ struct FaultMatrixOutcome {
     var response: GatewayFixture.Response
 }
 
-/// One fault of POP3-CLIENT-CHECKLIST.md's last section: what the fake upstream does, the request that meets
-/// it, and the answer the gateway must give.
+/// One fault of docs/pop3-notes.md's last section: what the fake upstream does, the request that meets it,
+/// and the answer the gateway must give.
 struct FaultMatrixRow: Sendable, CustomTestStringConvertible {
     typealias Script = @Sendable (FaultUpstreamConnection, FaultMailbox) throws -> Void
 

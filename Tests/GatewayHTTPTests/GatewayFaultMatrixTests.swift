@@ -7,15 +7,15 @@ import Testing
 
 @testable import POP3Client
 
-/// The fault matrix (docs/fault-matrix.md): every fault of POP3-CLIENT-CHECKLIST.md's last section, produced
-/// by a fake upstream and met through the HTTP API.
+/// The fault matrix (docs/fault-matrix.md): every fault of docs/pop3-notes.md's last section ("Faults a test
+/// server should produce"), produced by a fake upstream and met through the HTTP API.
 ///
 /// For each row: the answer (status, problem code, Retry-After, WWW-Authenticate), then the gateway still
 /// serves the same mailbox from a healthy connection, no mail was lost, and once idle sessions are closed
 /// nothing is left: no worker job, no borrowed or open session, no upstream socket, in the pool's
 /// statistics and in /metrics. Every wait is bounded; the deadlines are small (2 s reads, 3 s commands).
 @Suite struct GatewayFaultMatrixTests {
-    /// Each fault gets the answer the design promises, and leaves a gateway that serves, lost no mail and leaks nothing.
+    /// Each fault gets the answer its row promises, and leaves a gateway that serves, lost no mail and leaks nothing.
     @Test(arguments: FaultMatrix.rows)
     func fault(_ row: FaultMatrixRow) throws {
         let mailbox = FaultMailbox(row.messages)

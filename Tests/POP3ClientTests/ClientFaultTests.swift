@@ -4,9 +4,9 @@ import Testing
 
 @testable import POP3Client
 
-/// The faults a scripted fake server produces (the last section of POP3-CLIENT-CHECKLIST.md), one test
-/// each: every one ends in the expected `POP3Error.code` or the expected tolerance, quickly, and a session
-/// that hit a fault is dead for good.
+/// The faults a scripted fake server produces (docs/pop3-notes.md, "Faults a test server should produce"),
+/// one test each: every one ends in the expected `POP3Error.code` or the expected tolerance, quickly, and a
+/// session that hit a fault is dead for good.
 @Suite struct ClientFaultTests {
     // MARK: - Greeting
 
@@ -76,7 +76,7 @@ import Testing
     }
 
     /// A line that arrives while the session is idle (no command outstanding) is a .protocolViolation on the
-    /// next command, never taken as that command's answer (checklist 7).
+    /// next command, never taken as that command's answer (docs/pop3-notes.md §7).
     @Test func unsolicitedLineWhileIdleIsProtocolViolation() throws {
         let server = try ScriptedPOP3Server { connection in
             try connection.logIn()
@@ -260,7 +260,7 @@ import Testing
         #expect(!error.isRetryable)
     }
 
-    /// A server that hangs up right after PASS refused the login: .authenticationFailed (checklist 27).
+    /// A server that hangs up right after PASS refused the login: .authenticationFailed (docs/pop3-notes.md §27).
     @Test func closeAfterPasswordIsAuthenticationFailed() throws {
         let server = try ScriptedPOP3Server { connection in
             connection.send(ScriptedConnection.greeting)
@@ -736,7 +736,7 @@ import Testing
     }
 
     /// A pipelined batch with an invalid message number is .invalidArgument before anything is sent, and leaves
-    /// nothing behind to go out with a later command (checklist 37).
+    /// nothing behind to go out with a later command (docs/pop3-notes.md §37).
     @Test func invalidMessageNumberInPipelinedBatchSendsNothing() throws {
         let server = try ScriptedPOP3Server { connection in
             try connection.logIn(capabilities: ["USER", "UIDL", "TOP", "PIPELINING"])
