@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// A field where the API answers otherwise than Python's `email` package on purpose. The README's
-/// "Differences from Python's email" lists the same rows.
+/// A field where the API answers otherwise than Python's `email` package on purpose. docs/mime.md,
+/// "Differences from Python's email", lists the same rows.
 private struct DeliberateDifference {
     /// The demo message, by its Message-ID (stable, unlike the maildir file name, which holds the size).
     var message: String
@@ -104,7 +104,7 @@ private struct FieldComparison {
     var python: FieldValue
 }
 
-/// Issue 4: for every message of alice's demo mailbox, the API's text, HTML, attachment names, types and
+/// For every message of alice's demo mailbox, the API's text, HTML, attachment names, types and
 /// decoded sizes against what Python's `email` package (policy=default) finds on the same bytes, through
 /// the real HTTP API in front of the real Dovecot.
 @Suite(.serialized) struct DemoMailboxPythonCrossCheckTests {
