@@ -24,9 +24,17 @@ trap cleanup EXIT
 
 echo "== a clean $image, the repository at $head mounted read-only"
 container=$(engine run -d "${container_run_flags[@]}" -v "$repo:/origin:ro" "$image" sleep infinity)
-inside() { engine exec -i "$container" bash -euo pipefail -c "$1"; }
+exec_flags=()
+inside() { engine exec -i "${exec_flags[@]}" "$container" bash -euo pipefail -c "$1"; }
 inside 'test "$(id -u)" = 0 && ! command -v dovecot && ! dpkg -s python3-venv >/dev/null 2>&1' >/dev/null ||
     { echo "FAIL: the image is not a clean Swift image" >&2; exit 1; }
+# Behind a TLS-inspecting proxy the container must trust the proxy's CA as the host does, and pip, which
+# brings its own CA list, must be told to use the system's.
+if [[ -n ${POP3GW_CONTAINER_CA_FILE:-} ]]; then
+    engine cp "$POP3GW_CONTAINER_CA_FILE" "$container:/usr/local/share/ca-certificates/pop3gw-extra-ca.crt"
+    inside 'update-ca-certificates >/dev/null 2>&1'
+    exec_flags=(-e PIP_CERT=/etc/ssl/certs/ca-certificates.crt)
+fi
 
 # The clone is owned by root under /root (mode 700); the test Dovecot's mail user (nobody) cannot enter it.
 inside 'chmod 700 /root && git -c safe.directory="*" clone -q /origin "/root/pop3 gateway"'

@@ -8,6 +8,8 @@
 #                                 neither present nor pullable (a machine without registry access)
 #   POP3GW_CONTAINER_BUILD_FLAGS  more flags for `build` (e.g. "--ulimit nofile=20000:20000")
 #   POP3GW_CONTAINER_RUN_FLAGS    more flags for `run` (e.g. "--ulimit host")
+#   POP3GW_CONTAINER_CA_FILE      CA certificates (PEM) a clean container must trust to reach the
+#                                 package registries, as behind a TLS-inspecting proxy
 # podman's own variables (CONTAINERS_CONF and friends) are passed through as they are.
 
 if [[ -n ${CONTAINER_ENGINE:-} ]]; then
