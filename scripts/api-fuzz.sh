@@ -148,7 +148,7 @@ include-name = "GET /v1/messages/{id}/attachments/{attachmentId}"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403", "404", "409", "416", "429", "5xx"]
 TOML
 
-echo "== schemathesis $("$python" -m schemathesis.cli --version | tail -n 1): all checks, seed $SEED, up to $EXAMPLES examples per operation"
+echo "== schemathesis $("$python" -m schemathesis.cli --version | sed -n "s/.*version //p"): all checks, seed $SEED, up to $EXAMPLES examples per operation"
 status=0
 # No --max-time: a time budget would make fuzzing repeat until it is spent, so the case count (and
 # what is found) would depend on the machine's speed. The seed and a fixed example count keep the run
