@@ -22,7 +22,8 @@ struct GMimeParsedMessage: ~Copyable {
     init?(parsing bytes: [UInt8]) {
         GMimeLibrary.initializeOnce()
         // The stream copies the bytes, so nothing GMime holds points into Swift memory.
-        let stream = Self.terminatingHeaderBlock(bytes).withUnsafeBufferPointer { buffer in
+        let input = AddressFieldGuard.defused(bytes) ?? bytes
+        let stream = Self.terminatingHeaderBlock(input).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }
         }
         guard let stream else { return nil }
@@ -38,10 +39,13 @@ struct GMimeParsedMessage: ~Copyable {
     ///
     /// The descriptor stays the caller's: it is not closed, and must stay open and unchanged while this
     /// value lives. GMime moves its offset (it seeks before each read), so one descriptor must not be used
-    /// by two parses at the same time.
+    /// by two parses at the same time. An address field with too many colons for GMime
+    /// (`AddressFieldGuard`) is flattened in the file itself, so the descriptor must be writable for such a
+    /// message; a message that needs it and cannot have it is not parsed (nil).
     init?(fileDescriptor: Int32) {
         GMimeLibrary.initializeOnce()
-        guard lseek(fileDescriptor, 0, SEEK_CUR) >= 0, let stream = pop3gw_stream_fs_new_borrowed(fileDescriptor)
+        guard lseek(fileDescriptor, 0, SEEK_CUR) >= 0, Self.defuseAddressFields(fileDescriptor),
+            let stream = pop3gw_stream_fs_new_borrowed(fileDescriptor)
         else { return nil }
         defer { g_object_unref(stream) }
         self.init(stream: stream)
@@ -70,6 +74,37 @@ struct GMimeParsedMessage: ~Copyable {
     deinit {
         g_object_unref(self.message)
         g_mime_parser_options_free(self.options)
+    }
+
+    /// Flattens the over-limit address fields of the message in a file (`AddressFieldGuard`), in place;
+    /// false when the file cannot be read or written.
+    private static func defuseAddressFields(_ fileDescriptor: Int32) -> Bool {
+        let chunkSize = 1 << 16
+        var guardian = AddressFieldGuard()
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var offset = 0
+        while true {
+            let count = chunk.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, chunkSize, off_t(offset)) }
+            guard count >= 0 else { return false }
+            guard count > 0 else { break }
+            chunk.withUnsafeBufferPointer { guardian.feed(UnsafeBufferPointer(rebasing: $0[..<count])) }
+            offset += count
+        }
+        guardian.finish()
+        for range in guardian.overLimit {
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let length = min(chunkSize, range.upperBound - start)
+                var bytes = [UInt8](repeating: 0, count: length)
+                let read = bytes.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, length, off_t(start)) }
+                guard read == length else { return false }
+                AddressFieldGuard.flatten(&bytes, in: 0..<length)
+                let written = bytes.withUnsafeBytes { pwrite(fileDescriptor, $0.baseAddress, length, off_t(start)) }
+                guard written == length else { return false }
+                start += length
+            }
+        }
+        return true
     }
 
     /// The message as the `GMimeObject` it derives from, for the header functions.

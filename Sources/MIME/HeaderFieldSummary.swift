@@ -108,7 +108,18 @@ enum HeaderFieldSummary {
         fields.forEach(field) { text in
             guard !refused else { return }
             if let plain = PlainHeaderValue.mailbox(text) { return addresses.append(plain) }
-            guard let list = internet_address_list_parse(options, text) else {
+            let parsed: UnsafeMutablePointer<InternetAddressList>?
+            if AddressFieldGuard.isOverLimit(text) {
+                // Flattened as a whole message's field would be (AddressFieldGuard), so both paths agree.
+                var flat = Array(UnsafeRawBufferPointer(start: text, count: strlen(text) + 1))
+                AddressFieldGuard.flatten(&flat, in: flat.indices)
+                parsed = flat.withUnsafeBytes {
+                    internet_address_list_parse(options, $0.baseAddress?.assumingMemoryBound(to: CChar.self))
+                }
+            } else {
+                parsed = internet_address_list_parse(options, text)
+            }
+            guard let list = parsed else {
                 refused = !Self.isBlank(text)
                 return
             }
