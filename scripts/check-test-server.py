@@ -42,8 +42,9 @@ PASSWORDS = {
     **{"scratch%d" % i: "scratch-secret" for i in range(1, 9)},
     "utf8user": "pässwörd with space",
     "locked": "locked-secret",
+    "hostile": "hostile-secret",
 }
-EXPECTED_COUNTS = {"alice": 21, "bulk": 1000, "big": 3, "scratch1": 5, "utf8user": 1, "locked": 5}
+EXPECTED_COUNTS = {"alice": 21, "bulk": 1000, "big": 3, "scratch1": 5, "utf8user": 1, "locked": 5, "hostile": 0}
 
 failures: list[str] = []
 

@@ -37,7 +37,7 @@ Usage
         print the users with message counts and total sizes
 
 Users: alice (demo), bulk (1000 messages), big (3, one ~5 MB), scratch1..8
-(5 each), utf8user (1), locked (5, the scratch messages).  The target
+(5 each), utf8user (1), locked (5, the scratch messages), hostile (none).  The target
 maildir's cur/ and new/ must be empty or absent; nothing is ever overwritten.
 """
 
@@ -754,6 +754,8 @@ USERS: dict[str, Callable[[], list[Message]]] = {
     # Same 5 messages as the scratch users; the test server locks this
     # user's maildrop for the whole POP3 session.
     "locked": scratch_messages,
+    # Empty: the hostile-mail tests deliver the messages they need and remove them again.
+    "hostile": lambda: [],
 }
 
 

@@ -64,6 +64,9 @@ public final class WorkerPool: Sendable {
         let queue = Queue(limit: queueLimit)
         self.queue = queue
         self.threads = (0..<max(1, threads)).map { index in
+            // 1 MiB: four times what the deepest parse needs. GMime's recursion is bounded by its own depth
+            // limits and by MIME's AddressFieldGuard, and the MIME test
+            // worstAllowedRecursionFitsInAQuarterOfTheWorkerStack runs the worst case in 256 KiB.
             PoolThread(name: "\(name)-\(index)", stackSize: 1 << 20) { queue.run() }
         }
     }

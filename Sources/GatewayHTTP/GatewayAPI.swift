@@ -1,6 +1,7 @@
 public import Gateway
 public import HTTPServer
 public import Logging
+import MIME
 import POP3
 
 /// Routes HTTP requests to the mailbox use cases (openapi.yaml is the contract).
@@ -226,6 +227,12 @@ public final class GatewayAPI: Sendable {
         }
     }
 
+    /// A message whose address field was read as a flat list because its nesting would have overflowed the
+    /// parser's stack (MessageSummary.addressFieldsFlattened): worth a look, since someone made it so.
+    private static func logFlattened(_ id: String, _ exchange: APIRequest) {
+        exchange.log(.warning, "address field too deeply nested, read as a flat list", ["message_id": .string(id)])
+    }
+
     private func respond(
         to route: Route,
         _ request: HTTPRequest,
@@ -247,6 +254,9 @@ public final class GatewayAPI: Sendable {
             )
             // Once the page is on its way, so that fetching the next one does not slow this one down.
             exchange.whenAnswered { [service] in service.readAhead(credentials, after: page, limit: parameters.limit) }
+            for entry in page.messages where entry.summary.addressFieldsFlattened {
+                Self.logFlattened(entry.id, exchange)
+            }
             return Self.json(MessageJSON.Page(page: page))
         case .message(let id):
             let parameters = try MessageParameters(request)
@@ -255,6 +265,7 @@ public final class GatewayAPI: Sendable {
                 return notModified
             }
             let document = try self.service.message(credentials, id: id)
+            if document.summary.addressFieldsFlattened { Self.logFlattened(id, exchange) }
             let tag = tagFor(document.size)
             var response = Self.json(MessageJSON.Message(document: document, parameters: parameters))
             tag.addValidators(to: &response.headers)

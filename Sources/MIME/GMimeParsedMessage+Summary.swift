@@ -3,7 +3,9 @@ import CGMime
 extension GMimeParsedMessage {
     /// The listing fields, each from the GMime call that parses it.
     func summary() -> MessageSummary {
-        Self.summary(of: self.message, options: self.options)
+        var summary = Self.summary(of: self.message, options: self.options)
+        summary.addressFieldsFlattened = self.flattenedAddressFields
+        return summary
     }
 
     /// The listing fields of a GMime message: the parsed one, or a message/rfc822 embedded in it (borrowed

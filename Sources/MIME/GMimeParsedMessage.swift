@@ -16,20 +16,22 @@ struct GMimeParsedMessage: ~Copyable {
     /// Kept as long as the message: GMime 3.2's header lists clone the options, but nothing promises that
     /// every object does, and headers are decoded lazily, long after the parser is gone.
     let options: OpaquePointer
+    /// Whether an address field of the input was flattened before GMime saw it (`AddressFieldGuard`).
+    let flattenedAddressFields: Bool
 
     /// Parses a message or a bare header block; nil when GMime finds no message at all (empty input, or a
     /// first line that is not a header).
     init?(parsing bytes: [UInt8]) {
         GMimeLibrary.initializeOnce()
         // The stream copies the bytes, so nothing GMime holds points into Swift memory.
-        let input = AddressFieldGuard.defused(bytes) ?? bytes
-        let stream = Self.terminatingHeaderBlock(input).withUnsafeBufferPointer { buffer in
+        let defused = AddressFieldGuard.defused(bytes)
+        let stream = Self.terminatingHeaderBlock(defused ?? bytes).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }
         }
         guard let stream else { return nil }
         // The parser and the parts' content streams hold their own references.
         defer { g_object_unref(stream) }
-        self.init(stream: stream)
+        self.init(stream: stream, flattenedAddressFields: defused != nil)
     }
 
     /// Parses the message that fills a file, from offset 0 to its end, leaving every part's content in the
@@ -44,14 +46,14 @@ struct GMimeParsedMessage: ~Copyable {
     /// message; a message that needs it and cannot have it is not parsed (nil).
     init?(fileDescriptor: Int32) {
         GMimeLibrary.initializeOnce()
-        guard lseek(fileDescriptor, 0, SEEK_CUR) >= 0, Self.defuseAddressFields(fileDescriptor),
+        guard lseek(fileDescriptor, 0, SEEK_CUR) >= 0, let flattened = Self.defuseAddressFields(fileDescriptor),
             let stream = pop3gw_stream_fs_new_borrowed(fileDescriptor)
         else { return nil }
         defer { g_object_unref(stream) }
-        self.init(stream: stream)
+        self.init(stream: stream, flattenedAddressFields: flattened)
     }
 
-    private init?(stream: UnsafeMutablePointer<GMimeStream>) {
+    private init?(stream: UnsafeMutablePointer<GMimeStream>, flattenedAddressFields: Bool) {
         guard let options = g_mime_parser_options_new() else { return nil }
         Self.setFallbackCharsets(options)
         guard let parser = g_mime_parser_new_with_stream(stream) else {
@@ -69,6 +71,7 @@ struct GMimeParsedMessage: ~Copyable {
         }
         self.message = message
         self.options = options
+        self.flattenedAddressFields = flattenedAddressFields
     }
 
     deinit {
@@ -77,15 +80,15 @@ struct GMimeParsedMessage: ~Copyable {
     }
 
     /// Flattens the over-limit address fields of the message in a file (`AddressFieldGuard`), in place;
-    /// false when the file cannot be read or written.
-    private static func defuseAddressFields(_ fileDescriptor: Int32) -> Bool {
+    /// whether there were any, or nil when the file cannot be read or written.
+    private static func defuseAddressFields(_ fileDescriptor: Int32) -> Bool? {
         let chunkSize = 1 << 16
         var guardian = AddressFieldGuard()
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var offset = 0
         while true {
             let count = chunk.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, chunkSize, off_t(offset)) }
-            guard count >= 0 else { return false }
+            guard count >= 0 else { return nil }
             guard count > 0 else { break }
             chunk.withUnsafeBufferPointer { guardian.feed(UnsafeBufferPointer(rebasing: $0[..<count])) }
             offset += count
@@ -97,14 +100,14 @@ struct GMimeParsedMessage: ~Copyable {
                 let length = min(chunkSize, range.upperBound - start)
                 var bytes = [UInt8](repeating: 0, count: length)
                 let read = bytes.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, length, off_t(start)) }
-                guard read == length else { return false }
+                guard read == length else { return nil }
                 AddressFieldGuard.flatten(&bytes, in: 0..<length)
                 let written = bytes.withUnsafeBytes { pwrite(fileDescriptor, $0.baseAddress, length, off_t(start)) }
-                guard written == length else { return false }
+                guard written == length else { return nil }
                 start += length
             }
         }
-        return true
+        return !guardian.overLimit.isEmpty
     }
 
     /// The message as the `GMimeObject` it derives from, for the header functions.

@@ -37,6 +37,11 @@ enum HeaderFieldSummary {
             let replyTo = self.addresses(fields, .replyTo, options)
         else { return MIMEParser.parseHeaders(bytes).summary }
         var summary = MessageSummary(from: from, to: to, cc: cc, replyTo: replyTo)
+        summary.addressFieldsFlattened = [SummaryFields.Name.from, .to, .cc, .replyTo].contains { name in
+            var flattened = false
+            fields.forEach(name) { flattened = flattened || AddressFieldGuard.isOverLimit($0) }
+            return flattened
+        }
         summary.subject = fields.first(.subject) { text in
             if let plain = PlainHeaderValue.subject(text) { return plain }
             let unfolded = g_mime_utils_header_unfold(text)

@@ -22,6 +22,10 @@ public struct MessageSummary: Hashable, Sendable, Codable {
     /// anything else (`multipart/alternative`, `multipart/related`, `multipart/signed`, `application/*`...)
     /// is nil, because only the body can tell.
     public var hasAttachments: Bool?
+    /// An address field of the message held too many colons to be parsed as it was (a header made to
+    /// overflow the parser's stack, `AddressFieldGuard`): its colons were read as spaces, so the addresses
+    /// of that field are what could be read, not necessarily all of them.
+    public var addressFieldsFlattened = false
 
     public init(
         subject: String? = nil,
