@@ -306,6 +306,49 @@ MIME_SEEDS = {
     ),
 }
 
+# Long headers and deep nesting, within the target's 128 KiB input limit: the shapes that drive GMime into
+# deep recursion (nested groups, also made of colons inside encoded words), long lines and numbers. The two
+# address fields hold 2,400 colons, about half what overflows a worker's 1 MiB stack without the guard, so
+# that mutations which copy a part of them reach the crash whenever the guard is missing.
+def nested_multipart(depth):
+    head = "".join("Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i) for i in range(depth))
+    tail = "".join("--b%d--\r\n" % i for i in reversed(range(depth)))
+    return ("Subject: deep\r\n" + head + "Content-Type: text/plain\r\n\r\nx\r\n" + tail).encode()
+
+
+MIME_SEEDS.update({
+    "to-nested-groups-2400": crlf("Subject: groups", "To: " + "g:" * 2400 + "a@b.example" + ";" * 2400, "", "x"),
+    "to-encoded-words-with-colons-1200": crlf(
+        "Subject: words",
+        "To: " + "=?utf-8?Q?t=3E10:08:28=3C/p?= " * 1200 + "<a@b.example>",
+        "",
+        "x",
+    ),
+    "cc-folded-encoded-words": crlf(
+        "Cc: " + "\r\n ".join("=?iso-8859-1?q?M=FCller:?= =?UTF-8?B?w6k6?=" for _ in range(200)) + " <c@d.example>",
+        "",
+        "x",
+    ),
+    "subject-one-line-100k": crlf("Subject: " + "x" * 100_000, "From: a@b.example", "", "x"),
+    "from-nested-comments-20000": crlf("From: " + "(" * 20_000 + "c" + ")" * 20_000 + " <a@b.example>", "", "x"),
+    "content-type-5000-parameters": crlf(
+        "Content-Type: text/plain; charset=utf-8" + "".join(";\r\n p%d=v" % i for i in range(5000)), "", "x"
+    ),
+    "nested-multipart-1000": nested_multipart(1000),
+    "nested-rfc822-1000": (
+        "Subject: outer\r\n" + "Content-Type: message/rfc822\r\n\r\nSubject: inner\r\n" * 1000
+        + "Content-Type: text/plain\r\n\r\nx\r\n"
+    ).encode(),
+    "attachments-200": crlf(
+        "Content-Type: multipart/mixed; boundary=a",
+        "",
+        *[line for i in range(200) for line in (
+            "--a", "Content-Type: application/octet-stream; name=\"f%d.bin\"" % i,
+            "Content-Transfer-Encoding: base64", "", "AAE=")],
+        "--a--",
+    ),
+})
+
 MIME_LINKS = [
     "01-7bit-plain", "04-qp-utf8", "05-base64-text", "06-base64-binary-attachment",
     "07-binary-attachment-all-bytes", "08-uuencode-attachment", "09-uuencode-text-body", "13-koi8-r",

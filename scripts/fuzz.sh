@@ -29,8 +29,8 @@ work_dir=${FUZZ_WORK_DIR:-/tmp/pop3-gateway-fuzz}
 scratch_path=${FUZZ_SCRATCH_PATH:-$work_dir/build}
 configuration=${FUZZ_CONFIGURATION:-release}
 
-# The executable and the longest input of each target: a few pipelined responses, a small message with
-# attachments, a header value or a path.
+# The executable and the longest input of each target: a few pipelined responses, a message with long
+# headers, deep nesting or many attachments, a header value or a path.
 product_for() {
     case $1 in
     pop3) echo FuzzPOP3Decoder ;;
@@ -42,7 +42,7 @@ product_for() {
 max_len_for() {
     case $1 in
     pop3) echo 4096 ;;
-    mime) echo 16384 ;;
+    mime) echo 131072 ;;
     http) echo 1024 ;;
     esac
 }
@@ -82,7 +82,11 @@ for target in "${targets[@]}"; do
     status=0
     # GLib's slice allocator would hide GMime's allocations from AddressSanitizer; Swift's own backtracer
     # would race libFuzzer's crash handler (and trip over ASan's shadow memory).
-    G_SLICE=always-malloc SWIFT_BACKTRACE=enable=no "$bin_path/$product" "$target_dir/corpus" \
+    # A dictionary of the target's syntax (encoded words, address punctuation, boundaries, header names)
+    # lets mutations build the shapes that reach deep parser paths.
+    dictionary=()
+    [[ -f Fuzz/dictionaries/$target.dict ]] && dictionary=(-dict="Fuzz/dictionaries/$target.dict")
+    G_SLICE=always-malloc SWIFT_BACKTRACE=enable=no "$bin_path/$product" "$target_dir/corpus" "${dictionary[@]}" \
         -max_total_time="$seconds" -max_len="$(max_len_for "$target")" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$target_dir/artifacts/" >"$log" 2>&1 || status=$?
     executions=$(awk '/^stat::number_of_executed_units:/ { print $2 }' "$log" | tail -1)

@@ -3,7 +3,7 @@ import MIME
 /// Fuzzes the MIME parser with the input as a whole message: `parseMessage`, `parseHeaders`,
 /// `parseSummary`, and `attachment(_:in:write:)` for every attachment the parse listed.
 ///
-/// Invariants: no crash; `parseHeaders` and `parseSummary` agree with `parseMessage` on the summary and
+/// Invariants: no crash, on a worker's 1 MiB stack; `parseHeaders` and `parseSummary` agree with `parseMessage` on the summary and
 /// the headers; every header has a name; the bodies have no CR (line endings are normalised); attachment
 /// ids are unique; streaming an attachment writes exactly its listed `size` and describes it as the listing
 /// did; an id the listing did not give (a body, a multipart, no part at all) finds nothing and writes
@@ -11,7 +11,12 @@ import MIME
 public enum MIMEFuzzTarget: FuzzTarget {
     public static let name = "mime"
 
+    /// On a thread with a worker's stack (`WorkerStack`): an input that overflows it must crash here too.
     public static func run(_ input: [UInt8]) throws(InvariantViolation) {
+        try WorkerStack.run { () throws(InvariantViolation) in try self.check(input) }
+    }
+
+    private static func check(_ input: [UInt8]) throws(InvariantViolation) {
         let message = MIMEParser.parseMessage(input)
         let headerBlock = MIMEParser.parseHeaders(input)
         try expect(headerBlock.summary == message.summary, "parseHeaders and parseMessage differ on the summary")

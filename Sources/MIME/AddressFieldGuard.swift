@@ -163,15 +163,21 @@ struct AddressFieldGuard {
         }
     }
 
-    /// The message with every over-limit address field flattened; nil when none is over the limit (the
-    /// usual case, which costs one pass over the bytes and no copy).
-    static func defused(_ bytes: [UInt8]) -> [UInt8]? {
+    /// The values of the over-limit address fields in `bytes`, in input order.
+    static func overLimitFields(_ bytes: [UInt8]) -> [Range<Int>] {
         var guardian = AddressFieldGuard()
         bytes.withUnsafeBufferPointer { guardian.feed($0) }
         guardian.finish()
-        guard !guardian.overLimit.isEmpty else { return nil }
+        return guardian.overLimit
+    }
+
+    /// The message with every over-limit address field flattened; nil when none is over the limit (the
+    /// usual case, which costs one pass over the bytes and no copy).
+    static func defused(_ bytes: [UInt8]) -> [UInt8]? {
+        let ranges = self.overLimitFields(bytes)
+        guard !ranges.isEmpty else { return nil }
         var copy = bytes
-        for range in guardian.overLimit {
+        for range in ranges {
             self.flatten(&copy, in: range)
         }
         return copy

@@ -37,11 +37,8 @@ enum HeaderFieldSummary {
             let replyTo = self.addresses(fields, .replyTo, options)
         else { return MIMEParser.parseHeaders(bytes).summary }
         var summary = MessageSummary(from: from, to: to, cc: cc, replyTo: replyTo)
-        summary.addressFieldsFlattened = [SummaryFields.Name.from, .to, .cc, .replyTo].contains { name in
-            var flattened = false
-            fields.forEach(name) { flattened = flattened || AddressFieldGuard.isOverLimit($0) }
-            return flattened
-        }
+        // As a parse of the same bytes says it: any address field line in them, not only these four.
+        summary.addressFieldsFlattened = !AddressFieldGuard.overLimitFields(bytes).isEmpty
         summary.subject = fields.first(.subject) { text in
             if let plain = PlainHeaderValue.subject(text) { return plain }
             let unfolded = g_mime_utils_header_unfold(text)
