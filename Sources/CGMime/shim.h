@@ -56,6 +56,12 @@ static inline GMimeStream *pop3gw_stream_fs_new_borrowed(int fd) {
     return stream;
 }
 
+/// Appends `source` to a concatenation stream made by g_mime_stream_cat_new (GMIME_STREAM_CAT is a macro);
+/// the concatenation takes its own reference. 0 on success.
+static inline int pop3gw_stream_cat_add(GMimeStream *cat, GMimeStream *source) {
+    return g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), source);
+}
+
 // A sink stream: a write-only GMimeStream that hands every write to a callback, so GMime's own writers
 // (g_mime_data_wrapper_write_to_stream decodes a part, g_mime_object_write_to_stream writes a message)
 // stream into Swift in chunks, without a buffer the size of the output. A GMime stream is a GObject

@@ -18,6 +18,8 @@ struct GMimeParsedMessage: ~Copyable {
     let options: OpaquePointer
     /// Whether an address field of the input was flattened before GMime saw it (`AddressFieldGuard`).
     let flattenedAddressFields: Bool
+    /// The repeated fields renamed before GMime saw them (`RepeatedFields`): offset, first byte as it was.
+    let renamedFields: [Int: UInt8]
 
     /// Parses a message or a bare header block; nil when GMime finds no message at all (empty input, or a
     /// first line that is not a header).
@@ -25,13 +27,20 @@ struct GMimeParsedMessage: ~Copyable {
         GMimeLibrary.initializeOnce()
         // The stream copies the bytes, so nothing GMime holds points into Swift memory.
         let defused = AddressFieldGuard.defused(bytes)
-        let stream = Self.terminatingHeaderBlock(defused ?? bytes).withUnsafeBufferPointer { buffer in
+        var input = defused ?? bytes
+        let repeats = RepeatedFields.repeats(in: input)
+        for repeated in repeats { input[repeated.offset] = RepeatedFields.renamedInitial }
+        let stream = Self.terminatingHeaderBlock(input).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }
         }
         guard let stream else { return nil }
         // The parser and the parts' content streams hold their own references.
         defer { g_object_unref(stream) }
-        self.init(stream: stream, flattenedAddressFields: defused != nil)
+        self.init(
+            stream: stream,
+            flattenedAddressFields: defused != nil,
+            renamedFields: Dictionary(repeats, uniquingKeysWith: { first, _ in first })
+        )
     }
 
     /// Parses the message that fills a file, from offset 0 to its end, leaving every part's content in the
@@ -41,19 +50,68 @@ struct GMimeParsedMessage: ~Copyable {
     ///
     /// The descriptor stays the caller's: it is not closed, and must stay open and unchanged while this
     /// value lives. GMime moves its offset (it seeks before each read), so one descriptor must not be used
-    /// by two parses at the same time. An address field with too many colons for GMime
-    /// (`AddressFieldGuard`) is flattened in the file itself, so the descriptor must be writable for such a
-    /// message; a message that needs it and cannot have it is not parsed (nil).
+    /// by two parses at the same time. The file is only read: what `init(parsing:)` changes in the bytes
+    /// before GMime sees them (`AddressFieldGuard`, `RepeatedFields`) is laid over the file's stream as
+    /// patches of the same length.
     init?(fileDescriptor: Int32) {
         GMimeLibrary.initializeOnce()
-        guard lseek(fileDescriptor, 0, SEEK_CUR) >= 0, let flattened = Self.defuseAddressFields(fileDescriptor),
-            let stream = pop3gw_stream_fs_new_borrowed(fileDescriptor)
+        guard lseek(fileDescriptor, 0, SEEK_CUR) >= 0, let prepared = Self.patches(fileDescriptor),
+            let file = pop3gw_stream_fs_new_borrowed(fileDescriptor)
         else { return nil }
+        defer { g_object_unref(file) }
+        guard let stream = Self.patched(file, prepared.patches) else { return nil }
         defer { g_object_unref(stream) }
-        self.init(stream: stream, flattenedAddressFields: flattened)
+        self.init(
+            stream: stream,
+            flattenedAddressFields: prepared.flattened,
+            renamedFields: Dictionary(prepared.renamed, uniquingKeysWith: { first, _ in first })
+        )
     }
 
-    private init?(stream: UnsafeMutablePointer<GMimeStream>, flattenedAddressFields: Bool) {
+    /// `file` with `patches` (byte ranges and what replaces them, of the same length, in order, apart) laid
+    /// over it: the file itself without patches, else a concatenation of windows on the file and the
+    /// patches' bytes. A new reference, or nil when GMime cannot make the streams.
+    private static func patched(
+        _ file: UnsafeMutablePointer<GMimeStream>,
+        _ patches: [(range: Range<Int>, bytes: [UInt8])]
+    ) -> UnsafeMutablePointer<GMimeStream>? {
+        guard !patches.isEmpty else { return g_object_ref(file).assumingMemoryBound(to: GMimeStream.self) }
+        guard let cat = g_mime_stream_cat_new() else { return nil }
+        var position = 0
+        func add(_ source: UnsafeMutablePointer<GMimeStream>?) -> Bool {
+            guard let source else { return false }
+            defer { g_object_unref(source) }
+            return pop3gw_stream_cat_add(cat, source) == 0
+        }
+        for patch in patches {
+            if patch.range.lowerBound > position,
+                !add(g_mime_stream_substream(file, position, patch.range.lowerBound))
+            {
+                g_object_unref(cat)
+                return nil
+            }
+            let memory = patch.bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }
+            }
+            guard add(memory) else {
+                g_object_unref(cat)
+                return nil
+            }
+            position = patch.range.upperBound
+        }
+        // The rest of the file, to its end (-1).
+        guard add(g_mime_stream_substream(file, position, -1)) else {
+            g_object_unref(cat)
+            return nil
+        }
+        return cat
+    }
+
+    private init?(
+        stream: UnsafeMutablePointer<GMimeStream>,
+        flattenedAddressFields: Bool,
+        renamedFields: [Int: UInt8]
+    ) {
         guard let options = g_mime_parser_options_new() else { return nil }
         Self.setFallbackCharsets(options)
         guard let parser = g_mime_parser_new_with_stream(stream) else {
@@ -72,6 +130,7 @@ struct GMimeParsedMessage: ~Copyable {
         self.message = message
         self.options = options
         self.flattenedAddressFields = flattenedAddressFields
+        self.renamedFields = renamedFields
     }
 
     deinit {
@@ -79,11 +138,15 @@ struct GMimeParsedMessage: ~Copyable {
         g_mime_parser_options_free(self.options)
     }
 
-    /// Flattens the over-limit address fields of the message in a file (`AddressFieldGuard`), in place;
-    /// whether there were any, or nil when the file cannot be read or written.
-    private static func defuseAddressFields(_ fileDescriptor: Int32) -> Bool? {
+    /// What `init(parsing:)` would change in the message in a file, as patches: the over-limit address fields
+    /// flattened (`AddressFieldGuard`) and the repeated fields renamed (`RepeatedFields`). Nil when the file
+    /// cannot be read.
+    private static func patches(
+        _ fileDescriptor: Int32
+    ) -> (patches: [(range: Range<Int>, bytes: [UInt8])], flattened: Bool, renamed: [(Int, UInt8)])? {
         let chunkSize = 1 << 16
         var guardian = AddressFieldGuard()
+        var repeated = RepeatedFields()
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var offset = 0
         while true {
@@ -91,23 +154,26 @@ struct GMimeParsedMessage: ~Copyable {
             guard count >= 0 else { return nil }
             guard count > 0 else { break }
             chunk.withUnsafeBufferPointer { guardian.feed(UnsafeBufferPointer(rebasing: $0[..<count])) }
+            if !repeated.isDone {
+                chunk.withUnsafeBytes { repeated.feed(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            }
             offset += count
         }
         guardian.finish()
+        var patches: [(range: Range<Int>, bytes: [UInt8])] = []
         for range in guardian.overLimit {
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let length = min(chunkSize, range.upperBound - start)
-                var bytes = [UInt8](repeating: 0, count: length)
-                let read = bytes.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, length, off_t(start)) }
-                guard read == length else { return nil }
-                AddressFieldGuard.flatten(&bytes, in: 0..<length)
-                let written = bytes.withUnsafeBytes { pwrite(fileDescriptor, $0.baseAddress, length, off_t(start)) }
-                guard written == length else { return nil }
-                start += length
+            var bytes = [UInt8](repeating: 0, count: range.count)
+            let read = bytes.withUnsafeMutableBytes {
+                pread(fileDescriptor, $0.baseAddress, range.count, off_t(range.lowerBound))
             }
+            guard read == range.count else { return nil }
+            AddressFieldGuard.flatten(&bytes, in: bytes.indices)
+            patches.append((range, bytes))
         }
-        return !guardian.overLimit.isEmpty
+        // A repeat's name starts a header line, never inside an address field's value.
+        patches += repeated.repeats.map { ($0.offset..<($0.offset + 1), [RepeatedFields.renamedInitial]) }
+        patches.sort { $0.range.lowerBound < $1.range.lowerBound }
+        return (patches, !guardian.overLimit.isEmpty, repeated.repeats.map { ($0.offset, $0.initial) })
     }
 
     /// The message as the `GMimeObject` it derives from, for the header functions.

@@ -1,7 +1,8 @@
 import CGMime
 
 /// A part's content as an attachment download gives it: a leaf part decoded from its
-/// Content-Transfer-Encoding by GMime's own decoders, an embedded message as GMime writes it.
+/// Content-Transfer-Encoding (base64 by `Base64Decoder`, the others by GMime's own decoders), an embedded
+/// message as GMime writes it.
 enum GMimePartContent {
     /// Writes the content of a leaf part to `consume`, in chunks of a few KiB (GMime's stream buffer),
     /// reading it from the parse's stream as it goes: a file-backed part is never loaded whole.
@@ -13,6 +14,11 @@ enum GMimePartContent {
         if let part = pop3gw_object_as_part(object) {
             // No content at all (a part cut off before its body) is an empty part.
             guard let content = g_mime_part_get_content(part) else { return }
+            if g_mime_data_wrapper_get_encoding(content) == GMIME_CONTENT_ENCODING_BASE64,
+                let encoded = g_mime_data_wrapper_get_stream(content)
+            {
+                return self.decodeBase64(encoded, to: consume)
+            }
             GMimeSinkStream.withStream(consuming: consume) { stream in
                 // GMime's failure here is only ever `consume` stopping it or a read error on the stream; both
                 // end the content early, which is all that can be done about them.
@@ -28,6 +34,31 @@ enum GMimePartContent {
                 _ = g_mime_object_write_to_stream(pop3gw_message_as_object(message), format, stream)
             }
         }
+    }
+
+    /// Reads base64 content from its stream (the part's window on the message) and hands on its bytes.
+    private static func decodeBase64(
+        _ encoded: UnsafeMutablePointer<GMimeStream>,
+        to consume: (UnsafeRawBufferPointer) -> Bool
+    ) {
+        let chunkSize = 4096
+        var decoder = Base64Decoder()
+        var input = [UInt8](repeating: 0, count: chunkSize)
+        var output: [UInt8] = []
+        output.reserveCapacity(chunkSize)
+        guard g_mime_stream_reset(encoded) == 0 else { return }
+        while true {
+            let count = input.withUnsafeMutableBytes { buffer in
+                g_mime_stream_read(encoded, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), chunkSize)
+            }
+            guard count > 0 else { break }
+            output.removeAll(keepingCapacity: true)
+            input.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[..<count]), into: &output) }
+            guard output.isEmpty || output.withUnsafeBytes(consume) else { return }
+        }
+        output.removeAll(keepingCapacity: true)
+        decoder.finish(into: &output)
+        if !output.isEmpty { _ = output.withUnsafeBytes(consume) }
     }
 
     /// The content's length in bytes, decoded on the way and never held.

@@ -30,15 +30,6 @@ struct SummaryFields: ~Copyable {
 
         static let all: [(name: Name, bytes: [UInt8])] = Name.allCases.map { ($0, $0.lowercased) }
 
-        /// The fields of which GMime keeps the last, where this framing would read the first (a message has
-        /// one subject, date, id and content type).
-        var isSingleValued: Bool {
-            switch self {
-            case .subject, .date, .messageId, .contentType: true
-            case .from, .to, .cc, .replyTo, .inReplyTo, .references: false
-            }
-        }
-
         /// The field with this name, ASCII case-insensitively; nil for every other field.
         static func matching(_ name: ArraySlice<UInt8>) -> Name? {
             for candidate in self.all where candidate.bytes.count == name.count {
@@ -57,10 +48,10 @@ struct SummaryFields: ~Copyable {
 
     /// Nil when the block is not a regular one: when it does not start with a header field, has a line
     /// before the empty line that is neither a field nor a continuation, a field name with a space or a
-    /// control byte in it (white space before the colon is allowed), or a second Subject, Date, Message-ID
-    /// or Content-Type. GMime reads such blocks in ways this framing does not copy: it skips invalid lines
-    /// after the first field but finds no field at all after an invalid first line (unless it is an mbox
-    /// `From ` line), and keeps the last of the single-valued fields.
+    /// control byte in it (white space before the colon is allowed). GMime reads such blocks in ways this
+    /// framing does not copy: it skips invalid lines after the first field but finds no field at all after
+    /// an invalid first line (unless it is an mbox `From ` line). A repeated field is ignored: the first
+    /// counts, as GMime sees it too once `RepeatedFields` has renamed the repeats.
     init?(_ block: [UInt8]) {
         // The block as GMime sees it: its last line ends with a line ending.
         let bytes = GMimeParsedMessage.terminatingHeaderBlock(block)
@@ -93,8 +84,8 @@ struct SummaryFields: ~Copyable {
             guard !name.isEmpty, !name.contains(where: Self.isSpaceOrControl) else { return nil }
             sawField = true
             current = nil
-            if let field = Name.matching(name) {
-                guard !field.isSingleValued || self.values[field.rawValue].isEmpty else { return nil }
+            // Only the first of each field counts (RepeatedFields renames the repeats for GMime).
+            if let field = Name.matching(name), self.values[field.rawValue].isEmpty {
                 var value = Array(bytes[(colon + 1)..<next])
                 value.append(0)
                 self.values[field.rawValue].append(value)

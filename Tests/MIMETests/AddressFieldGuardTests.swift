@@ -141,7 +141,7 @@ func headersThatOverflowedTheStackParse(value: String, to: [String]) throws {
     #expect(MIMEParser.parseSummary(message).to.map(\.address) == to)
     #expect(MIMEParser.parseMessage(message).summary.to.map(\.address) == to)
 
-    // A spooled message is defused in its file.
+    // A spooled message: the file is read, and the flattened field laid over it.
     let file = try #require(tmpfile())
     defer { fclose(file) }
     let descriptor = fileno(file)
