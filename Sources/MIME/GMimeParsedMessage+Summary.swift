@@ -18,17 +18,12 @@ extension GMimeParsedMessage {
             to: self.addresses(of: message, GMIME_ADDRESS_TYPE_TO),
             cc: self.addresses(of: message, GMIME_ADDRESS_TYPE_CC),
             replyTo: self.addresses(of: message, GMIME_ADDRESS_TYPE_REPLY_TO),
-            date: self.date(of: message),
+            date: g_mime_object_get_header(object, "Date").flatMap(ISO8601Date.string(parsing:)),
             messageId: self.nonEmpty(String(borrowedCString: g_mime_message_get_message_id(message))),
             inReplyTo: self.messageIDs(of: object, inHeaderNamed: "In-Reply-To", options: options).first,
             references: self.messageIDs(of: object, inHeaderNamed: "References", options: options),
             hasAttachments: self.hasAttachments(message)
         )
-    }
-
-    /// The `Date` as ISO 8601 in the message's own offset; nil when GMime could not parse it.
-    private static func date(of message: UnsafeMutablePointer<GMimeMessage>) -> String? {
-        g_mime_message_get_date(message).map(ISO8601Date.string)
     }
 
     /// The `<...>` message ids of a header, brackets removed; words outside brackets are ignored.

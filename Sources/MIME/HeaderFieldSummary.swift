@@ -46,11 +46,7 @@ enum HeaderFieldSummary {
             return String(ownedGLibString: g_mime_utils_header_decode_text(options, unfolded))
         }
         summary.date = fields.first(.date) { raw in
-            self.withDecodedValue(raw, options) { text in
-                guard let date = g_mime_utils_header_decode_date(text) else { return nil }
-                defer { g_date_time_unref(date) }
-                return ISO8601Date.string(date)
-            }
+            self.withDecodedValue(raw, options, ISO8601Date.string(parsing:))
         }
         summary.messageId = fields.first(.messageId) { raw in
             self.withDecodedValue(raw, options) { text in

@@ -2,6 +2,16 @@ import CGMime
 
 /// Formats a parsed `Date` header the way the API shows it.
 enum ISO8601Date {
+    /// A `Date` value (unfolded, encoded words decoded) as ISO 8601: `MailDate`'s reading, else GMime's;
+    /// nil when neither can read it.
+    static func string(parsing text: UnsafePointer<CChar>) -> String? {
+        let value = UnsafeRawBufferPointer(start: text, count: strlen(text))
+        if let date = MailDate(value) { return date.iso8601 }
+        guard let date = g_mime_utils_header_decode_date(text) else { return nil }
+        defer { g_date_time_unref(date) }
+        return self.string(date)
+    }
+
     /// `2023-11-14T22:13:20+01:00`: the message's own offset, `+00:00` for UTC. Built from the date's
     /// fields rather than with `g_date_time_format`, whose printf machinery cost more than the parse.
     static func string(_ date: OpaquePointer) -> String {
