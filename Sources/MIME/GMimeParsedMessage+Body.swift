@@ -46,7 +46,7 @@ extension GMimeParsedMessage {
                 } else {
                     pending += children.reversed()
                 }
-            } else if pop3gw_is_text_part(node.object) != 0, node.hasType("text", subtype) {
+            } else if pop3gw_is_text_part(node.object) != 0 || node.isBareText, node.hasType("text", subtype) {
                 return node
             }
         }
