@@ -56,7 +56,8 @@ enum AttachmentResponse {
             value: ContentDisposition.value(
                 disposition: attachment.disposition,
                 filename: attachment.filename,
-                attachmentId: attachment.id
+                attachmentId: attachment.id,
+                contentType: attachment.contentType
             )
         )
         // The sender chose the type: a browser must neither guess another one nor, for HTML or SVG, run

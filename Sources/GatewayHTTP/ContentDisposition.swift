@@ -11,10 +11,13 @@ enum ContentDisposition {
     static let maximumNameLength = 200
 
     /// The header value for a part with this `disposition` (`attachment` or `inline`) and `filename`; a part
-    /// without a usable name is called `attachment-<id>`.
-    static func value(disposition: String, filename: String?, attachmentId: String) -> String {
+    /// without a usable name is called `attachment-<id>`, and a forwarded message (`message/rfc822`)
+    /// `attachment-<id>.eml`, so that a mail program opens it.
+    static func value(disposition: String, filename: String?, attachmentId: String, contentType: String = "") -> String
+    {
         let type = disposition == "attachment" ? "attachment" : "inline"
-        let name = filename.flatMap(self.safeName) ?? "attachment-\(attachmentId)"
+        let isMessage = contentType == "message/rfc822" || contentType == "message/global"
+        let name = filename.flatMap(self.safeName) ?? "attachment-\(attachmentId)" + (isMessage ? ".eml" : "")
         return "\(type); filename=\"\(self.asciiFallback(name))\"; filename*=UTF-8''\(self.percentEncoded(name))"
     }
 

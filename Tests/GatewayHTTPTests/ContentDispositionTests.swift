@@ -55,11 +55,20 @@ import Testing
         #expect(noExtension.count == ContentDisposition.maximumNameLength)
     }
 
-    /// Without a name the part is called after its id; an unknown disposition is inline.
+    /// Without a name the part is called after its id, a forwarded message with `.eml`; an unknown
+    /// disposition is inline.
     @Test func missingName() {
         #expect(
             ContentDisposition.value(disposition: "weird", filename: nil, attachmentId: "2.1.3")
                 == "inline; filename=\"attachment-2.1.3\"; filename*=UTF-8''attachment-2.1.3"
+        )
+        #expect(
+            ContentDisposition.value(
+                disposition: "attachment",
+                filename: nil,
+                attachmentId: "2",
+                contentType: "message/rfc822"
+            ) == "attachment; filename=\"attachment-2.eml\"; filename*=UTF-8''attachment-2.eml"
         )
     }
 
