@@ -12,12 +12,22 @@ extension GMimeParsedMessage {
     /// from the parse, like every pointer here).
     static func summary(of message: UnsafeMutablePointer<GMimeMessage>, options: OpaquePointer) -> MessageSummary {
         let object: UnsafeMutablePointer<GMimeObject> = pop3gw_message_as_object(message)
+        // The summary fields from their raw values, as a listing reads them (HeaderFieldSummary); GMime's own
+        // address lists only where its list parser refuses a value.
+        let list = g_mime_object_get_header_list(object)
+        func raw(_ name: String) -> UnsafePointer<CChar>? {
+            list.flatMap { g_mime_header_list_get_header($0, name) }.flatMap { g_mime_header_get_raw_value($0) }
+        }
+        func addresses(_ name: String, _ type: GMimeAddressType) -> [MailAddress] {
+            guard let value = raw(name) else { return [] }
+            return HeaderFieldSummary.addresses(raw: value, options) ?? self.addresses(of: message, type)
+        }
         return MessageSummary(
-            subject: String(borrowedCString: g_mime_message_get_subject(message)),
-            from: self.addresses(of: message, GMIME_ADDRESS_TYPE_FROM),
-            to: self.addresses(of: message, GMIME_ADDRESS_TYPE_TO),
-            cc: self.addresses(of: message, GMIME_ADDRESS_TYPE_CC),
-            replyTo: self.addresses(of: message, GMIME_ADDRESS_TYPE_REPLY_TO),
+            subject: raw("Subject").flatMap { HeaderFieldSummary.subject(raw: $0, options) },
+            from: addresses("From", GMIME_ADDRESS_TYPE_FROM),
+            to: addresses("To", GMIME_ADDRESS_TYPE_TO),
+            cc: addresses("Cc", GMIME_ADDRESS_TYPE_CC),
+            replyTo: addresses("Reply-To", GMIME_ADDRESS_TYPE_REPLY_TO),
             date: g_mime_object_get_header(object, "Date").flatMap(ISO8601Date.string(parsing:)),
             messageId: self.nonEmpty(String(borrowedCString: g_mime_message_get_message_id(message))),
             inReplyTo: self.messageIDs(of: object, inHeaderNamed: "In-Reply-To", options: options).first,

@@ -39,12 +39,7 @@ enum HeaderFieldSummary {
         var summary = MessageSummary(from: from, to: to, cc: cc, replyTo: replyTo)
         // As a parse of the same bytes says it: any address field line in them, not only these four.
         summary.addressFieldsFlattened = !AddressFieldGuard.overLimitFields(bytes).isEmpty
-        summary.subject = fields.first(.subject) { text in
-            if let plain = PlainHeaderValue.subject(text) { return plain }
-            let unfolded = g_mime_utils_header_unfold(text)
-            defer { g_free(unfolded) }
-            return String(ownedGLibString: g_mime_utils_header_decode_text(options, unfolded))
-        }
+        summary.subject = fields.first(.subject) { self.subject(raw: $0, options) }
         summary.date = fields.first(.date) { raw in
             self.withDecodedValue(raw, options, ISO8601Date.string(parsing:))
         }
@@ -93,38 +88,50 @@ enum HeaderFieldSummary {
         return body(decoded)
     }
 
-    /// The mailboxes of every value of an address field; nil when GMime's list parser refuses a value that is
-    /// not blank. A message parsed by GMime keeps the addresses before the error in such a value, which the
-    /// public parser does not give (it returns nothing), so such a block is left to GMime.
+    /// The subject from a `Subject` field's raw value: unfolded, its encoded words decoded (after
+    /// `EncodedWords` has worked around GMime's faults). A message's summary reads it the same way.
+    static func subject(raw: UnsafePointer<CChar>, _ options: OpaquePointer) -> String? {
+        if let plain = PlainHeaderValue.subject(raw) { return plain }
+        let normalized = EncodedWords.normalized(raw)
+        let unfolded =
+            normalized.map { $0.withUnsafeBufferPointer { g_mime_utils_header_unfold($0.baseAddress) } }
+            ?? g_mime_utils_header_unfold(raw)
+        defer { g_free(unfolded) }
+        return String(ownedGLibString: g_mime_utils_header_decode_text(options, unfolded))
+    }
+
+    /// The mailboxes of an address field's raw value, groups replaced by their members; nil when GMime's list
+    /// parser refuses a value that is not blank. A message parsed by GMime keeps the addresses before the
+    /// error in such a value, which the public parser does not give (it returns nothing), so such a value
+    /// is left to GMime. A message's summary reads the field the same way.
+    static func addresses(raw text: UnsafePointer<CChar>, _ options: OpaquePointer) -> [MailAddress]? {
+        if let plain = PlainHeaderValue.mailbox(text) { return [plain] }
+        // Flattened as a whole message's field is (AddressFieldGuard), so both paths agree.
+        var prepared = EncodedWords.normalized(text)
+        if AddressFieldGuard.isOverLimit(text) {
+            var flat =
+                prepared.map { $0.map { UInt8(bitPattern: $0) } }
+                ?? Array(UnsafeRawBufferPointer(start: text, count: strlen(text) + 1))
+            AddressFieldGuard.flatten(&flat, in: flat.indices)
+            prepared = flat.map { CChar(bitPattern: $0) }
+        }
+        let parsed =
+            prepared.map { $0.withUnsafeBufferPointer { internet_address_list_parse(options, $0.baseAddress) } }
+            ?? internet_address_list_parse(options, text)
+        guard let list = parsed else { return Self.isBlank(text) ? [] : nil }
+        defer { g_object_unref(list) }
+        var addresses: [MailAddress] = []
+        GMimeParsedMessage.appendMailboxes(of: list, to: &addresses, depth: 0)
+        return addresses
+    }
+
+    /// The mailboxes of the (first) value of an address field; nil when it is refused (see above).
     private static func addresses(
         _ fields: borrowing SummaryFields,
         _ field: SummaryFields.Name,
         _ options: OpaquePointer
     ) -> [MailAddress]? {
-        var addresses: [MailAddress] = []
-        var refused = false
-        fields.forEach(field) { text in
-            guard !refused else { return }
-            if let plain = PlainHeaderValue.mailbox(text) { return addresses.append(plain) }
-            let parsed: UnsafeMutablePointer<InternetAddressList>?
-            if AddressFieldGuard.isOverLimit(text) {
-                // Flattened as a whole message's field would be (AddressFieldGuard), so both paths agree.
-                var flat = Array(UnsafeRawBufferPointer(start: text, count: strlen(text) + 1))
-                AddressFieldGuard.flatten(&flat, in: flat.indices)
-                parsed = flat.withUnsafeBytes {
-                    internet_address_list_parse(options, $0.baseAddress?.assumingMemoryBound(to: CChar.self))
-                }
-            } else {
-                parsed = internet_address_list_parse(options, text)
-            }
-            guard let list = parsed else {
-                refused = !Self.isBlank(text)
-                return
-            }
-            defer { g_object_unref(list) }
-            GMimeParsedMessage.appendMailboxes(of: list, to: &addresses, depth: 0)
-        }
-        return refused ? nil : addresses
+        fields.first(field) { self.addresses(raw: $0, options) } ?? (fields.contains(field) ? nil : [])
     }
 
     /// Whether a value is only spaces, tabs and line endings (which GMime reads as no address at all).
