@@ -35,6 +35,11 @@ public enum MIMEFuzzTarget: FuzzTarget {
         for attachment in message.body.attachments {
             try expect(ids.insert(attachment.id).inserted, "attachment id \(attachment.id) is listed twice")
             try expect(attachment.size >= 0, "attachment \(attachment.id) has a negative size")
+        }
+        // Each stream parses the message again: the first 16 and the last are streamed, so that a message with
+        // hundreds of attachments costs the fuzzer a few parses, not hundreds (the gateway parses once).
+        let attachments = message.body.attachments
+        for attachment in attachments.prefix(16) + attachments.suffix(attachments.count > 16 ? 1 : 0) {
             var streamed = 0
             let found = MIMEParser.attachment(attachment.id, in: input) { chunk in streamed += chunk.count }
             try expect(
