@@ -1584,6 +1584,150 @@ def c58():
     return c.build(TEXT_PLAIN_ASCII, crlf(text).encode("ascii"))
 
 
+@case
+def c59():
+    c = Case(
+        "59-rfc2047-padded-b-words",
+        "adjacent B words that each end in padding, in Subject and in a display name: every word's text is kept "
+        "(GMime 3.2.13 keeps only the first)",
+    )
+    c.subject("=?UTF-8?B?YQ==?= =?UTF-8?B?Yg==?= =?UTF-8?B?Yw==?=", "abc")
+    c.addresses("From", mailbox("Zoë Ann", "zoe@example.test", "=?UTF-8?B?Wm/Dqw==?= =?UTF-8?B?IEFubg==?="))
+    c.addresses("To", mailbox("Bob Builder", "bob@example.test"))
+    c.expected["cc"] = []
+    c.date(date(2024, 8, 1, 9, 0, 0, 60))
+    c.message_id("corpus-59@example.test")
+    c.header("MIME-Version", "1.0")
+    text = "Three padded words.\n"
+    c.bodies(text, None).attachments()
+    return c.build(TEXT_PLAIN_ASCII, crlf(text).encode("ascii"))
+
+
+@case
+def c60():
+    c = Case(
+        "60-display-name-8bit-in-encoded-word",
+        "a raw 8-bit byte inside an ISO-8859-1 Q word of a display name (and of the Subject): decoded in the "
+        "word's charset, not as UTF-8",
+    )
+    c.subject(b"Gr=?iso-8859-1?Q?\xfc\xdf?=e", "Grüße")
+    c.addresses("From", mailbox("Alice Example", "alice@example.test"))
+    c.addresses("To", mailbox("Heinz Müller", "heinz@example.test", b"Heinz =?iso-8859-1?Q?M\xfcller?="))
+    c.expected["cc"] = []
+    c.date(date(2024, 8, 2, 9, 0, 0, 60))
+    c.message_id("corpus-60@example.test")
+    c.header("MIME-Version", "1.0")
+    text = "Raw byte in an encoded word.\n"
+    c.bodies(text, None).attachments()
+    return c.build(TEXT_PLAIN_ASCII, crlf(text).encode("ascii"))
+
+
+def date_case(number: int, slug: str, wire: bytes, iso: str, description: str):
+    c = Case("%d-%s" % (number, slug), description)
+    c.subject("Date %d" % number, "Date %d" % number)
+    c.addresses("From", mailbox("Alice Example", "alice@example.test"))
+    c.addresses("To", mailbox("Bob Builder", "bob@example.test"))
+    c.expected["cc"] = []
+    c.date((wire, iso))
+    c.message_id("corpus-%02d@example.test" % number)
+    text = "A date that needs care.\n"
+    c.bodies(text, None).attachments()
+    return c.build(TEXT_PLAIN_ASCII, crlf(text).encode("ascii"))
+
+
+@case
+def c62():
+    return date_case(62, "date-lower-case-zone", b"Mon, 1 Jul 2024 10:00:00 cst", "2024-07-01T10:00:00-06:00",
+                     "Date with a lower-case zone name (cst): zone names are case-insensitive (RFC 5322 4.3)")
+
+
+@case
+def c63():
+    return date_case(63, "date-zone-glued-to-time", b"Mon, 1 Jul 2024 00:01+0000", "2024-07-01T00:01:00+00:00",
+                     "Date without seconds whose zone is glued to the time (00:01+0000): the minutes are kept")
+
+
+@case
+def c64():
+    return date_case(64, "date-comments-in-time", b"Mon, 1 Jul 2024 09(comment):   55  :  06 +0200",
+                     "2024-07-01T09:55:06+02:00",
+                     "Date with a comment and spaces inside the time (RFC 5322 allows CFWS around the colons)")
+
+
+@case
+def c65():
+    c = Case("65-content-type-without-subtype",
+             "Content-Type: text with no subtype: text/plain (RFC 2045 5.2), the message's text, no attachment")
+    c.envelope(65, "Text without subtype", when=date(2024, 8, 5, 9, 0, 0, 60))
+    text = "Plain text after all.\n"
+    c.bodies(text, None).attachments()
+    return c.build([("Content-Type", "text"), ("Content-Transfer-Encoding", "7bit")], crlf(text).encode("ascii"))
+
+
+@case
+def c67():
+    c = Case("67-base64-without-padding",
+             "a base64 attachment whose last group lacks its padding (AAAAAA): every whole byte is kept (4, not 3)")
+    c.envelope(67, "Unpadded base64", when=date(2024, 8, 7, 9, 0, 0, 60))
+    text = "See the file.\n"
+    data = b"\x00\x00\x00\x00"
+    part = entity(
+        [("Content-Type", 'application/octet-stream; name="zeros.bin"'), ("Content-Transfer-Encoding", "base64"),
+         ("Content-Disposition", 'attachment; filename="zeros.bin"')],
+        b"AAAAAA" + CRLF,
+    )
+    content = multipart("=_67_boundary", [text_part(text), part])
+    c.bodies(text, None).attachments(attachment("2", "application/octet-stream", data, "zeros.bin"))
+    return c.build([("Content-Type", 'multipart/mixed; boundary="=_67_boundary"')], content)
+
+
+@case
+def c68():
+    c = Case("68-repeated-single-instance-headers",
+             "two Subject, two From and two Content-Type fields: the first of each counts, as mail clients read it")
+    c.subject("First subject", "First subject")
+    c.subject("Second subject", None, check=False)
+    c.addresses("From", mailbox("First Sender", "first@example.test"))
+    c.headers.append(("From", "Second Sender <second@example.test>"))
+    c.addresses("To", mailbox("Bob Builder", "bob@example.test"))
+    c.expected["cc"] = []
+    c.date(date(2024, 8, 8, 9, 0, 0, 60))
+    c.message_id("corpus-68@example.test")
+    c.header("MIME-Version", "1.0")
+    text = "The plain alternative.\n"
+    html = "<p>The HTML alternative.</p>\n"
+    content = multipart("=_68_boundary", [text_part(text), text_part(html, subtype="html")])
+    c.bodies(text, html).attachments()
+    return c.build(
+        [("Content-Type", 'multipart/alternative; boundary="=_68_boundary"'), ("Content-Type", "text/plain")], content
+    )
+
+
+@case
+def c69():
+    c = Case("69-invalid-content-type-keeps-name",
+             "attachments whose Content-Type is not type/subtype (application-x-gzip; X-BE2; 12): "
+             "application/octet-stream, with the name= parameter as the file name")
+    c.envelope(69, "Odd content types", when=date(2024, 8, 9, 9, 0, 0, 60))
+    text = "Two files.\n"
+    gz = pseudo_random("69 gz", 40)
+    be2 = pseudo_random("69 be2", 20)
+    content = multipart(
+        "=_69_boundary",
+        [
+            text_part(text),
+            entity([("Content-Type", 'application-x-gzip; name="archive.gz"'), ("Content-Transfer-Encoding", "base64")],
+                   b64(gz)),
+            entity([("Content-Type", 'X-BE2; 12; name="scan.be2"'), ("Content-Transfer-Encoding", "base64")], b64(be2)),
+        ],
+    )
+    c.bodies(text, None).attachments(
+        attachment("2", "application/octet-stream", gz, "archive.gz", disposition="inline"),
+        attachment("3", "application/octet-stream", be2, "scan.be2", disposition="inline"),
+    )
+    return c.build([("Content-Type", 'multipart/mixed; boundary="=_69_boundary"')], content)
+
+
 # --------------------------------------------------------------------------
 # The 20 MiB case (on demand only)
 # --------------------------------------------------------------------------
