@@ -115,14 +115,42 @@ enum HeaderFieldSummary {
             AddressFieldGuard.flatten(&flat, in: flat.indices)
             prepared = flat.map { CChar(bitPattern: $0) }
         }
-        let parsed =
+        var parsed =
             prepared.map { $0.withUnsafeBufferPointer { internet_address_list_parse(options, $0.baseAddress) } }
             ?? internet_address_list_parse(options, text)
+        var standsIn = false
+        if parsed == nil, let withStandIns = self.emptyAddressesStoodIn(prepared, text) {
+            parsed = withStandIns.withUnsafeBufferPointer { internet_address_list_parse(options, $0.baseAddress) }
+            standsIn = true
+        }
         guard let list = parsed else { return Self.isBlank(text) ? [] : nil }
         defer { g_object_unref(list) }
         var addresses: [MailAddress] = []
         GMimeParsedMessage.appendMailboxes(of: list, to: &addresses, depth: 0)
+        if standsIn {
+            // The entry stays for its name; a bare `<>` names nobody and is left out, as before.
+            addresses = addresses.compactMap { address in
+                guard address.address == Self.emptyAddressStandIn else { return address }
+                return address.name.map { MailAddress(name: $0, address: "") }
+            }
+        }
         return addresses
+    }
+
+    /// What stands in for an empty address (`MAILER DAEMON <>`, as bounces are sent), which GMime's list
+    /// parser refuses: a `.invalid` domain (RFC 2606) that no real mailbox has.
+    private static let emptyAddressStandIn = "empty-address@pop3-gateway.invalid"
+
+    /// The value with every `<>` made `<stand-in>`; nil when it has none.
+    private static func emptyAddressesStoodIn(_ prepared: [CChar]?, _ text: UnsafePointer<CChar>) -> [CChar]? {
+        let bytes =
+            prepared.map { $0.dropLast().map { UInt8(bitPattern: $0) } }
+            ?? Array(UnsafeRawBufferPointer(start: text, count: strlen(text)))
+        let empty: [UInt8] = [UInt8(ascii: "<"), UInt8(ascii: ">")]
+        guard bytes.firstRange(of: empty) != nil else { return nil }
+        var replaced = bytes
+        replaced.replace(empty, with: Array("<\(Self.emptyAddressStandIn)>".utf8))
+        return replaced.map { CChar(bitPattern: $0) } + [0]
     }
 
     /// The mailboxes of the (first) value of an address field; nil when it is refused (see above).

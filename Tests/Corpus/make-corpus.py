@@ -1665,6 +1665,22 @@ def c65():
 
 
 @case
+def c66():
+    c = Case("66-from-empty-address",
+             "From: MAILER DAEMON <> (an empty address, as bounces have): the entry and its name are kept")
+    c.subject("Undeliverable", "Undeliverable")
+    c.headers.append(("From", "MAILER DAEMON <>"))
+    c.expected["from"] = [{"name": "MAILER DAEMON", "address": ""}]
+    c.addresses("To", mailbox("Bob Builder", "bob@example.test"))
+    c.expected["cc"] = []
+    c.date(date(2024, 8, 6, 9, 0, 0, 60))
+    c.message_id("corpus-66@example.test")
+    text = "Your message could not be delivered.\n"
+    c.bodies(text, None).attachments()
+    return c.build(TEXT_PLAIN_ASCII, crlf(text).encode("ascii"))
+
+
+@case
 def c67():
     c = Case("67-base64-without-padding",
              "a base64 attachment whose last group lacks its padding (AAAAAA): every whole byte is kept (4, not 3)")
