@@ -48,10 +48,11 @@ struct SummaryFields: ~Copyable {
 
     /// Nil when the block is not a regular one: when it does not start with a header field, has a line
     /// before the empty line that is neither a field nor a continuation, a field name with a space or a
-    /// control byte in it (white space before the colon is allowed). GMime reads such blocks in ways this
-    /// framing does not copy: it skips invalid lines after the first field but finds no field at all after
-    /// an invalid first line (unless it is an mbox `From ` line). A repeated field is ignored: the first
-    /// counts, as GMime sees it too once `RepeatedFields` has renamed the repeats.
+    /// control byte in it (white space before the colon is allowed), or one longer than 1 KiB. GMime reads
+    /// such blocks in ways this framing does not copy: it skips invalid lines after the first field but
+    /// finds no field at all after an invalid first line (unless it is an mbox `From ` line), and gives up
+    /// on a name of about 4 KiB. A repeated field is ignored: the first counts, as GMime sees it too once
+    /// `RepeatedFields` has renamed the repeats.
     init?(_ block: [UInt8]) {
         // The block as GMime sees it: its last line ends with a line ending.
         let bytes = GMimeParsedMessage.terminatingHeaderBlock(block)
@@ -81,7 +82,10 @@ struct SummaryFields: ~Copyable {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return nil }
             var name = line[..<colon]
             while name.last == UInt8(ascii: " ") || name.last == UInt8(ascii: "\t") { name = name.dropLast() }
-            guard !name.isEmpty, !name.contains(where: Self.isSpaceOrControl) else { return nil }
+            // GMime 3.2.13 gives up on a message with a field name of about 4 KiB or more (a fuzzed input had one
+            // of 25,000 bytes); so long a name is never a real field, and such a block is left to GMime.
+            guard !name.isEmpty, name.count <= Self.longestFieldName, !name.contains(where: Self.isSpaceOrControl)
+            else { return nil }
             sawField = true
             current = nil
             // Only the first of each field counts (RepeatedFields renames the repeats for GMime).
@@ -94,6 +98,9 @@ struct SummaryFields: ~Copyable {
         }
         guard sawField else { return nil }
     }
+
+    /// Longer field names are left to GMime (see `init`).
+    private static let longestFieldName = 1024
 
     /// A byte GMime does not accept in a field name: a space, NUL or another control byte.
     private static func isSpaceOrControl(_ byte: UInt8) -> Bool {

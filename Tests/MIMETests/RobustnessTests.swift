@@ -128,6 +128,8 @@ func headerBlockWithoutEmptyLine(text: String) {
     "Date: Thu, 1 Jan 2015 00:00:00 +0000\r\nDate: Fri, 2 Jan 2015 00:00:00 +0000\r\n\r\n",
     "Message-ID: <a@b>\r\nMessage-ID: <c@d>\r\nIn-Reply-To: <e@f>\r\nIn-Reply-To: <g@h>\r\n\r\n",
     "Content-Type: text/plain\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n",
+    // A field name GMime gives the whole message up for (found by fuzzing).
+    "Subject: a\r\n" + String(repeating: "X", count: 5000) + ": y\r\n\r\nbody\r\n",
 ])
 func summaryOnlyParseAgreesOnIrregularBlocks(text: String) {
     let input = Array(text.utf8)
