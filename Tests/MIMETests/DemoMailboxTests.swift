@@ -2,10 +2,6 @@ import Foundation
 import MIME
 import Testing
 
-/// The demo message whose subject GMime 3.2.13 gets wrong: its ISO-2022-JP subject is two B words, the
-/// first ending in `=` padding, and GMime drops the second (jstedfast/gmime#133). Python gets it right.
-private let gmimeBug133MessageID = "alice-17.iso-2022-jp@mail.example.com"
-
 /// Every demo message has a subject and a sender, and each subject equals what Python's `email` package
 /// decodes. Without python3 or the generator this fails, it does not skip.
 @Test func demoMailboxMatchesPython() throws {
@@ -21,13 +17,7 @@ private let gmimeBug133MessageID = "alice-17.iso-2022-jp@mail.example.com"
         #expect(summary.subject != nil, "\(fileName): no subject")
         #expect(!summary.from.isEmpty, "\(fileName): no From address")
         let python = pythonSubjects[fileName] ?? nil
-        if summary.messageId == gmimeBug133MessageID {
-            withKnownIssue("GMime 3.2.13 drops the B word after a padded one", isIntermittent: true) {
-                #expect(summary.subject == python, "\(fileName)")
-            }
-        } else {
-            #expect(summary.subject == python, "\(fileName)")
-        }
+        #expect(summary.subject == python, "\(fileName)")
     }
 }
 
