@@ -30,6 +30,9 @@ struct GMimeParsedMessage: ~Copyable {
         var input = defused ?? bytes
         let repeats = RepeatedFields.repeats(in: input)
         for repeated in repeats { input[repeated.offset] = RepeatedFields.renamedInitial }
+        // After the renames, which are all in the message's own header block, before any insertion.
+        let insertions = PartHeaderRepair.insertions(in: input)
+        if !insertions.isEmpty { input = PartHeaderRepair.repaired(input, insertions) }
         let stream = Self.terminatingHeaderBlock(input).withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }
         }
@@ -172,8 +175,46 @@ struct GMimeParsedMessage: ~Copyable {
         }
         // A repeat's name starts a header line, never inside an address field's value.
         patches += repeated.repeats.map { ($0.offset..<($0.offset + 1), [RepeatedFields.renamedInitial]) }
+        // The empty lines a part's header block lacks, at the start of a line: never inside another patch.
+        guard let insertions = self.partHeaderInsertions(fileDescriptor) else { return nil }
+        patches += insertions.map { ($0.offset..<$0.offset, $0.bytes) }
         patches.sort { $0.range.lowerBound < $1.range.lowerBound }
         return (patches, !guardian.overLimit.isEmpty, repeated.repeats.map { ($0.offset, $0.initial) })
+    }
+
+    /// `PartHeaderRepair`'s insertions for the message in a file, read line by line; nil when the file
+    /// cannot be read.
+    private static func partHeaderInsertions(_ fileDescriptor: Int32) -> [(offset: Int, bytes: [UInt8])]? {
+        let chunkSize = 1 << 16
+        var repair = PartHeaderRepair()
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        var head: [UInt8] = []
+        var lineStart = 0
+        var offset = 0
+        var pendingCR = false
+        while true {
+            let count = chunk.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, chunkSize, off_t(offset)) }
+            guard count >= 0 else { return nil }
+            guard count > 0 else { break }
+            for index in 0..<count {
+                let byte = chunk[index]
+                if byte == UInt8(ascii: "\n") {
+                    let ending: [UInt8] = pendingCR ? [0x0D, 0x0A] : [0x0A]
+                    repair.line(head[...], at: lineStart, ending: ending[...])
+                    head.removeAll(keepingCapacity: true)
+                    lineStart = offset + index + 1
+                    pendingCR = false
+                    continue
+                }
+                if pendingCR, head.count < PartHeaderRepair.lineHead { head.append(0x0D) }
+                pendingCR = byte == 0x0D
+                if !pendingCR, head.count < PartHeaderRepair.lineHead { head.append(byte) }
+            }
+            offset += count
+        }
+        if pendingCR, head.count < PartHeaderRepair.lineHead { head.append(0x0D) }
+        if lineStart < offset { repair.line(head[...], at: lineStart, ending: []) }
+        return repair.insertions
     }
 
     /// The message as the `GMimeObject` it derives from, for the header functions.

@@ -1622,6 +1622,28 @@ def c60():
     return c.build(TEXT_PLAIN_ASCII, crlf(text).encode("ascii"))
 
 
+@case
+def c61():
+    c = Case(
+        "61-part-headers-without-blank-line",
+        "parts whose header fields run straight into the content without the empty line: the first line that is "
+        "not a header field starts the content, as mail clients read it",
+    )
+    c.envelope(61, "No blank line", when=date(2024, 8, 3, 9, 0, 0, 60))
+    text = "Hello without a blank line.\n"
+    data = pseudo_random("61 data", 30)
+    content = multipart(
+        "=_61_boundary",
+        [
+            b"Content-Type: text/plain; charset=us-ascii" + CRLF + crlf(text).encode("ascii"),
+            b'Content-Type: application/octet-stream; name="data.bin"' + CRLF
+            + b"Content-Transfer-Encoding: base64" + CRLF + b64(data),
+        ],
+    )
+    c.bodies(text, None).attachments(attachment("2", "application/octet-stream", data, "data.bin", disposition="inline"))
+    return c.build([("Content-Type", 'multipart/mixed; boundary="=_61_boundary"')], content)
+
+
 def date_case(number: int, slug: str, wire: bytes, iso: str, description: str):
     c = Case("%d-%s" % (number, slug), description)
     c.subject("Date %d" % number, "Date %d" % number)

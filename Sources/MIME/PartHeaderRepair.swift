@@ -1,0 +1,119 @@
+/// Finds the parts whose header fields run straight into the content, without the empty line between
+/// them, so that the content is read as mail clients read it: the first line after a boundary delimiter
+/// that is no header field (nor a continuation line) starts the content. GMime 3.2.13 reads such a part
+/// with no content at all (an attachment of size 0, an empty text body).
+///
+/// Only delimiters of boundaries declared in a header block the repair has seen (the message's own and its
+/// parts') count, so a body line that merely starts with `--` is never touched. The repair is an empty line
+/// inserted before that first content line, in the line ending of the line before it.
+struct PartHeaderRepair {
+    /// How much of a line is looked at: delimiters, field names and `boundary=` parameters stand early.
+    static let lineHead = 2048
+
+    private var delimiters: Set<[UInt8]> = []
+    private var inHeaderBlock = true
+    /// In the message's own header block, where GMime skips a line that is no field (and so does this).
+    private var atTopLevel = true
+    private var previousEnding: [UInt8] = [0x0D, 0x0A]
+
+    /// Where an empty line goes (an offset in the message) and its bytes, in input order.
+    private(set) var insertions: [(offset: Int, bytes: [UInt8])] = []
+
+    /// One line of the message: its first `lineHead` bytes without the line ending, where it starts, and
+    /// its line ending (empty for a last line without one).
+    mutating func line(_ head: ArraySlice<UInt8>, at start: Int, ending: ArraySlice<UInt8>) {
+        defer { self.previousEnding = ending.isEmpty ? self.previousEnding : Array(ending) }
+        if self.inHeaderBlock {
+            if head.isEmpty {
+                self.inHeaderBlock = false
+                self.atTopLevel = false
+                return
+            }
+            if Self.isHeaderLine(head) {
+                self.collectBoundary(head)
+                return
+            }
+            if self.atTopLevel { return }
+            if !self.isDelimiter(head) {
+                // Content right after the fields: the empty line is missing.
+                self.insertions.append((start, self.previousEnding))
+            }
+            self.inHeaderBlock = false
+        }
+        if self.isDelimiter(head) && !self.isCloseDelimiter(head) {
+            self.inHeaderBlock = true
+        }
+    }
+
+    /// A field (`name:` with a name of printable bytes, white space allowed before the colon) or a
+    /// continuation line.
+    private static func isHeaderLine(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let first = line.first else { return false }
+        if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { return true }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return false }
+        var name = line[..<colon]
+        while name.last == UInt8(ascii: " ") || name.last == UInt8(ascii: "\t") { name = name.dropLast() }
+        return !name.isEmpty && name.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+
+    /// Whether the line is `--boundary` (or `--boundary--`) of a declared boundary, white space after it allowed.
+    private func isDelimiter(_ line: ArraySlice<UInt8>) -> Bool {
+        guard line.starts(with: [UInt8(ascii: "-"), UInt8(ascii: "-")]) else { return false }
+        var trimmed = line
+        while trimmed.last == UInt8(ascii: " ") || trimmed.last == UInt8(ascii: "\t") { trimmed = trimmed.dropLast() }
+        if self.delimiters.contains(Array(trimmed)) { return true }
+        return trimmed.count >= 2 && trimmed.suffix(2).elementsEqual([UInt8(ascii: "-"), UInt8(ascii: "-")])
+            && self.delimiters.contains(Array(trimmed.dropLast(2)))
+    }
+
+    private func isCloseDelimiter(_ line: ArraySlice<UInt8>) -> Bool {
+        var trimmed = line
+        while trimmed.last == UInt8(ascii: " ") || trimmed.last == UInt8(ascii: "\t") { trimmed = trimmed.dropLast() }
+        return !self.delimiters.contains(Array(trimmed))
+    }
+
+    /// Notes the `boundary=` parameter of a header line (quoted or not), as a delimiter `--boundary`.
+    private mutating func collectBoundary(_ line: ArraySlice<UInt8>) {
+        let key = Array("boundary=".utf8)
+        let lower = line.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        guard let range = lower.firstRange(of: key) else { return }
+        var value = line.dropFirst(range.upperBound)
+        if value.first == UInt8(ascii: "\"") {
+            value = value.dropFirst().prefix { $0 != UInt8(ascii: "\"") }
+        } else {
+            value = value.prefix { $0 != UInt8(ascii: ";") && $0 > 0x20 }
+        }
+        guard !value.isEmpty else { return }
+        self.delimiters.insert([UInt8(ascii: "-"), UInt8(ascii: "-")] + value)
+    }
+
+    /// The insertions for a message in memory.
+    static func insertions(in bytes: [UInt8]) -> [(offset: Int, bytes: [UInt8])] {
+        var repair = PartHeaderRepair()
+        var start = 0
+        while start < bytes.count {
+            let lineFeed = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
+            var contentEnd = lineFeed ?? bytes.count
+            if contentEnd > start, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+            let end = lineFeed.map { $0 + 1 } ?? bytes.count
+            let head = bytes[start..<min(contentEnd, start + Self.lineHead)]
+            repair.line(head, at: start, ending: bytes[contentEnd..<end])
+            start = end
+        }
+        return repair.insertions
+    }
+
+    /// `bytes` with the insertions made.
+    static func repaired(_ bytes: [UInt8], _ insertions: [(offset: Int, bytes: [UInt8])]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 2 * insertions.count)
+        var copied = 0
+        for insertion in insertions {
+            output += bytes[copied..<insertion.offset]
+            output += insertion.bytes
+            copied = insertion.offset
+        }
+        output += bytes[copied...]
+        return output
+    }
+}
