@@ -106,14 +106,19 @@ enum HeaderFieldSummary {
     /// is left to GMime. A message's summary reads the field the same way.
     static func addresses(raw text: UnsafePointer<CChar>, _ options: OpaquePointer) -> [MailAddress]? {
         if let plain = PlainHeaderValue.mailbox(text) { return [plain] }
-        // Flattened as a whole message's field is (AddressFieldGuard), so both paths agree.
-        var prepared = EncodedWords.normalized(text)
+        // Flattened first, as a whole message's field is before GMime parses it (AddressFieldGuard), then
+        // its encoded words rewritten: both paths do the two in this order, and so agree.
+        var prepared: [CChar]?
         if AddressFieldGuard.isOverLimit(text) {
-            var flat =
-                prepared.map { $0.map { UInt8(bitPattern: $0) } }
-                ?? Array(UnsafeRawBufferPointer(start: text, count: strlen(text) + 1))
+            var flat = Array(UnsafeRawBufferPointer(start: text, count: strlen(text) + 1))
             AddressFieldGuard.flatten(&flat, in: flat.indices)
-            prepared = flat.map { CChar(bitPattern: $0) }
+            let flattened = flat.map { CChar(bitPattern: $0) }
+            prepared =
+                flattened.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress.flatMap(EncodedWords.normalized)
+                } ?? flattened
+        } else {
+            prepared = EncodedWords.normalized(text)
         }
         var parsed =
             prepared.map { $0.withUnsafeBufferPointer { internet_address_list_parse(options, $0.baseAddress) } }
