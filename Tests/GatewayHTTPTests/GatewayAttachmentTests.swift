@@ -126,7 +126,7 @@ import Testing
 
     /// Path, quotes, CR/LF, a right-to-left override and names that are only a directory never reach the
     /// header as sent: the last path component, control and format characters removed, `attachment-<id>`
-    /// when nothing is left; `filename*` percent-encodes the rest.
+    /// (`.eml` for a forwarded message) when nothing is left; `filename*` percent-encodes the rest.
     @Test func hostileFileNamesAreDefused() throws {
         let prefix = "1900000001.M1P1.gatewaytest-hostile"
         try MaildirDelivery.deliver(
@@ -145,7 +145,7 @@ import Testing
         let id = try #require(entry["id"] as? String)
         let message = try self.gateway.request("/v1/messages/\(id)", user: "scratch4", password: "scratch-secret")
         let attachments = try #require(try message.json()["attachments"] as? [[String: Any]])
-        #expect(attachments.map { $0["id"] as? String } == ["2", "3", "4", "5", "6"])
+        #expect(attachments.map { $0["id"] as? String } == ["2", "3", "4", "5", "6", "7"])
         // The JSON gives the names as sent; only the download header is sanitised.
         #expect(attachments[0]["filename"] as? String == "../../etc/passwd\"\r\nX-Injected: yes")
 
@@ -155,6 +155,8 @@ import Testing
             ("4", "attachment; filename=\"quoted name_.html\"; filename*=UTF-8''%22quoted%22%20name%25.html"),
             ("5", "attachment; filename=\"attachment-5\"; filename*=UTF-8''attachment-5"),
             ("6", "inline; filename=\"attachment-6\"; filename*=UTF-8''attachment-6"),
+            // A forwarded message without a name opens in a mail program.
+            ("7", "inline; filename=\"attachment-7.eml\"; filename*=UTF-8''attachment-7.eml"),
         ]
         for (attachmentId, disposition) in expected {
             let response = try self.gateway.request(
@@ -275,6 +277,7 @@ enum HostileMessage {
             "Content-Disposition: attachment; filename=\"../../\"",
             "", "only a directory",
             "--hostile", "Content-Type: application/octet-stream", "", "no name at all",
+            "--hostile", "Content-Type: message/rfc822", "", "Subject: forwarded without a name", "", "hello",
             "--hostile--", "",
         ]
         return Array(lines.joined(separator: "\r\n").utf8)
