@@ -1,3 +1,5 @@
+import Glibc
+
 /// Keeps GMime's address-list parser within the stack of the thread that parses.
 ///
 /// GMime 3.2 parses address fields (`From`, `To`, `Cc`, ...) recursively: every raw `:` in a value opens
@@ -60,9 +62,22 @@ struct AddressFieldGuard {
 
     /// Reads the next bytes of the message.
     mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
-        for byte in bytes {
-            self.consume(byte)
+        guard let base = bytes.baseAddress else { return }
+        var index = 0
+        while index < bytes.count {
+            if self.state == .skippingLine {
+                // Most of a message is lines that start no address field: jump to the next line feed.
+                guard let lineFeed = memchr(base + index, 0x0A, bytes.count - index) else {
+                    self.offset += bytes.count - index
+                    return
+                }
+                let next = base.distance(to: lineFeed.assumingMemoryBound(to: UInt8.self))
+                self.offset += next - index
+                index = next
+            }
+            self.consume(bytes[index])
             self.offset += 1
+            index += 1
         }
     }
 

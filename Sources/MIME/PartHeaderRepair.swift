@@ -14,7 +14,8 @@ struct PartHeaderRepair {
     private var inHeaderBlock = true
     /// In the message's own header block, where GMime skips a line that is no field (and so does this).
     private var atTopLevel = true
-    private var previousEnding: [UInt8] = [0x0D, 0x0A]
+    /// Whether the line before ended in CRLF (else LF): the inserted empty line ends the same way.
+    private var previousEndedInCRLF = true
 
     /// Where an empty line goes (an offset in the message) and its bytes, in input order.
     private(set) var insertions: [(offset: Int, bytes: [UInt8])] = []
@@ -22,7 +23,7 @@ struct PartHeaderRepair {
     /// One line of the message: its first `lineHead` bytes without the line ending, where it starts, and
     /// its line ending (empty for a last line without one).
     mutating func line(_ head: ArraySlice<UInt8>, at start: Int, ending: ArraySlice<UInt8>) {
-        defer { self.previousEnding = ending.isEmpty ? self.previousEnding : Array(ending) }
+        defer { if !ending.isEmpty { self.previousEndedInCRLF = ending.count == 2 } }
         if self.inHeaderBlock {
             if head.isEmpty {
                 self.inHeaderBlock = false
@@ -36,7 +37,7 @@ struct PartHeaderRepair {
             if self.atTopLevel { return }
             if !self.isDelimiter(head) {
                 // Content right after the fields: the empty line is missing.
-                self.insertions.append((start, self.previousEnding))
+                self.insertions.append((start, self.previousEndedInCRLF ? [0x0D, 0x0A] : [0x0A]))
             }
             self.inHeaderBlock = false
         }
