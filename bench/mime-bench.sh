@@ -10,7 +10,7 @@
 #     message/rfc822 being one leaf) with each attachment's decoded bytes.
 # Both read the files into memory and make one untimed pass before timing.
 #
-# Files: the committed corpus, Tests/Corpus/NN-*.eml (58 messages, about 62 KB). The 20 MiB message of
+# Files: the committed corpus, Tests/Corpus/NN-*.eml (69 messages, about 67 KB). The 20 MiB message of
 # `make-corpus.py --large` is NOT in the throughput figure (it would be nearly all of the bytes, and it
 # measures base64 decoding of one part); it is measured separately, for information, without a target.
 #
