@@ -42,23 +42,22 @@ enum GMimePartContent {
         to consume: (UnsafeRawBufferPointer) -> Bool
     ) {
         let chunkSize = 4096
-        var decoder = Base64Decoder()
-        var input = [UInt8](repeating: 0, count: chunkSize)
-        var output: [UInt8] = []
-        output.reserveCapacity(chunkSize)
         guard g_mime_stream_reset(encoded) == 0 else { return }
-        while true {
-            let count = input.withUnsafeMutableBytes { buffer in
-                g_mime_stream_read(encoded, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), chunkSize)
+        var decoder = Base64Decoder()
+        var output: [UInt8] = []
+        output.reserveCapacity(chunkSize / 4 * 3 + 3)
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: chunkSize) { input in
+            while true {
+                let count = g_mime_stream_read(encoded, input.baseAddress, chunkSize)
+                guard count > 0 else { break }
+                output.removeAll(keepingCapacity: true)
+                decoder.decode(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(input)[..<count]), into: &output)
+                guard output.isEmpty || output.withUnsafeBytes(consume) else { return }
             }
-            guard count > 0 else { break }
             output.removeAll(keepingCapacity: true)
-            input.withUnsafeBytes { decoder.decode(UnsafeRawBufferPointer(rebasing: $0[..<count]), into: &output) }
-            guard output.isEmpty || output.withUnsafeBytes(consume) else { return }
+            decoder.finish(into: &output)
+            if !output.isEmpty { _ = output.withUnsafeBytes(consume) }
         }
-        output.removeAll(keepingCapacity: true)
-        decoder.finish(into: &output)
-        if !output.isEmpty { _ = output.withUnsafeBytes(consume) }
     }
 
     /// The content's length in bytes, decoded on the way and never held.

@@ -46,7 +46,11 @@ struct GMimePartNode {
     /// A `Content-Type` that is no `type/subtype` (`text`, `application-x-gzip`, `X-BE2; 12`), which GMime
     /// replaces by application/octet-stream without parameters; nil for any other. The field's raw value.
     private var invalidContentType: [UInt8]? {
-        guard let raw = g_mime_object_get_header(self.object, "Content-Type") else { return nil }
+        // GMime's stand-in for a type it could not parse; any other type was parsed, and is no concern here.
+        guard let parsed = g_mime_object_get_content_type(self.object),
+            g_mime_content_type_is_type(parsed, "application", "octet-stream") != 0,
+            let raw = g_mime_object_get_header(self.object, "Content-Type")
+        else { return nil }
         let value = Array(UnsafeRawBufferPointer(start: raw, count: strlen(raw)))
         let type = value.prefix { $0 != UInt8(ascii: ";") }
         return type.contains(UInt8(ascii: "/")) ? nil : value

@@ -138,7 +138,8 @@ struct MailDate: Equatable {
                 number = (current.value * 10 + Int(byte - UInt8(ascii: "0")), current.digits + 1)
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"):
                 if number != nil { flush() }
-                word = (word ?? []) + [byte | 0x20]
+                if word == nil { word = [] }
+                word?.append(byte | 0x20)
             case UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "+"), UInt8(ascii: "-"):
                 flush()
                 tokens.append(.symbol(byte))

@@ -9,6 +9,7 @@
 struct PartHeaderRepair {
     /// How much of a line is looked at: delimiters, field names and `boundary=` parameters stand early.
     static let lineHead = 2048
+    private static let boundaryKey = Array("boundary=".utf8)
 
     private var delimiters: Set<[UInt8]> = []
     private var inHeaderBlock = true
@@ -57,9 +58,14 @@ struct PartHeaderRepair {
         return !name.isEmpty && name.allSatisfy { $0 > 0x20 && $0 < 0x7F }
     }
 
+    /// Whether the line starts with `--` (checked byte by byte: this runs for every line of a message).
+    private static func startsWithDashes(_ line: ArraySlice<UInt8>) -> Bool {
+        line.count >= 2 && line[line.startIndex] == UInt8(ascii: "-") && line[line.startIndex + 1] == UInt8(ascii: "-")
+    }
+
     /// Whether the line is `--boundary` (or `--boundary--`) of a declared boundary, white space after it allowed.
     private func isDelimiter(_ line: ArraySlice<UInt8>) -> Bool {
-        guard line.starts(with: [UInt8(ascii: "-"), UInt8(ascii: "-")]) else { return false }
+        guard !self.delimiters.isEmpty, Self.startsWithDashes(line) else { return false }
         var trimmed = line
         while trimmed.last == UInt8(ascii: " ") || trimmed.last == UInt8(ascii: "\t") { trimmed = trimmed.dropLast() }
         if self.delimiters.contains(Array(trimmed)) { return true }
@@ -68,6 +74,7 @@ struct PartHeaderRepair {
     }
 
     private func isCloseDelimiter(_ line: ArraySlice<UInt8>) -> Bool {
+        guard Self.startsWithDashes(line) else { return false }
         var trimmed = line
         while trimmed.last == UInt8(ascii: " ") || trimmed.last == UInt8(ascii: "\t") { trimmed = trimmed.dropLast() }
         return !self.delimiters.contains(Array(trimmed))
@@ -75,10 +82,8 @@ struct PartHeaderRepair {
 
     /// Notes the `boundary=` parameter of a header line (quoted or not), as a delimiter `--boundary`.
     private mutating func collectBoundary(_ line: ArraySlice<UInt8>) {
-        let key = Array("boundary=".utf8)
-        let lower = line.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
-        guard let range = lower.firstRange(of: key) else { return }
-        var value = line.dropFirst(range.upperBound)
+        guard let end = Self.endOfBoundaryKey(in: line) else { return }
+        var value = line[end...]
         if value.first == UInt8(ascii: "\"") {
             value = value.dropFirst().prefix { $0 != UInt8(ascii: "\"") }
         } else {
@@ -86,6 +91,27 @@ struct PartHeaderRepair {
         }
         guard !value.isEmpty else { return }
         self.delimiters.insert([UInt8(ascii: "-"), UInt8(ascii: "-")] + value)
+    }
+
+    /// The index just past `boundary=` (in any case) in the line; nil when it has none. A plain loop: this
+    /// looks at every field of every part.
+    private static func endOfBoundaryKey(in line: ArraySlice<UInt8>) -> Int? {
+        let key = self.boundaryKey
+        guard line.count >= key.count else { return nil }
+        var start = line.startIndex
+        let last = line.endIndex - key.count
+        while start <= last {
+            var matched = 0
+            while matched < key.count {
+                let byte = line[start + matched]
+                let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                guard lower == key[matched] else { break }
+                matched += 1
+            }
+            if matched == key.count { return start + key.count }
+            start += 1
+        }
+        return nil
     }
 
     /// The insertions for a message in memory.
