@@ -130,7 +130,8 @@ struct AddressFieldGuard {
     }
 
     private mutating func startLine(with byte: UInt8) {
-        if Self.isNameByte(byte) {
+        // Every address field name starts with one of these letters; any other line is skipped at once.
+        if Self.isInitialOfAFieldName(byte | 0x20) {
             self.name.removeAll(keepingCapacity: true)
             self.name.append(byte | 0x20)
             self.state = .name
@@ -156,6 +157,16 @@ struct AddressFieldGuard {
     private mutating func endField(at end: Int) {
         if self.colons > Self.maximumColons {
             self.overLimit.append(self.valueStart..<end)
+        }
+    }
+
+    private static func isInitialOfAFieldName(_ lowercased: UInt8) -> Bool {
+        switch lowercased {
+        case UInt8(ascii: "f"), UInt8(ascii: "s"), UInt8(ascii: "r"), UInt8(ascii: "t"), UInt8(ascii: "c"),
+            UInt8(ascii: "b"):
+            true
+        default:
+            false
         }
     }
 

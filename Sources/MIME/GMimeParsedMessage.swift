@@ -200,7 +200,7 @@ struct GMimeParsedMessage: ~Copyable {
                 let byte = chunk[index]
                 if byte == UInt8(ascii: "\n") {
                     let ending: [UInt8] = pendingCR ? [0x0D, 0x0A] : [0x0A]
-                    repair.line(head[...], at: lineStart, ending: ending[...])
+                    if repair.needs(head[...]) { repair.line(head[...], at: lineStart, ending: ending[...]) }
                     head.removeAll(keepingCapacity: true)
                     lineStart = offset + index + 1
                     pendingCR = false

@@ -41,22 +41,24 @@ enum GMimePartContent {
         _ encoded: UnsafeMutablePointer<GMimeStream>,
         to consume: (UnsafeRawBufferPointer) -> Bool
     ) {
-        let chunkSize = 4096
+        let chunkSize = 16 * 1024
         guard g_mime_stream_reset(encoded) == 0 else { return }
         var decoder = Base64Decoder()
-        var output: [UInt8] = []
-        output.reserveCapacity(chunkSize / 4 * 3 + 3)
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: chunkSize) { input in
-            while true {
-                let count = g_mime_stream_read(encoded, input.baseAddress, chunkSize)
-                guard count > 0 else { break }
-                output.removeAll(keepingCapacity: true)
-                decoder.decode(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(input)[..<count]), into: &output)
-                guard output.isEmpty || output.withUnsafeBytes(consume) else { return }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64Decoder.capacity(for: chunkSize)) { output in
+                guard let inputBase = input.baseAddress, let outputBase = output.baseAddress else { return }
+                while true {
+                    let count = g_mime_stream_read(encoded, inputBase, chunkSize)
+                    guard count > 0 else { break }
+                    let written = decoder.decode(UnsafeRawBufferPointer(start: inputBase, count: count), to: outputBase)
+                    guard written == 0 || consume(UnsafeRawBufferPointer(start: outputBase, count: written)) else {
+                        return
+                    }
+                }
+                var tail: [UInt8] = []
+                decoder.finish(into: &tail)
+                if !tail.isEmpty { _ = tail.withUnsafeBytes(consume) }
             }
-            output.removeAll(keepingCapacity: true)
-            decoder.finish(into: &output)
-            if !output.isEmpty { _ = output.withUnsafeBytes(consume) }
         }
     }
 

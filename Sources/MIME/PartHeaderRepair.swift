@@ -1,3 +1,5 @@
+import Glibc
+
 /// Finds the parts whose header fields run straight into the content, without the empty line between
 /// them, so that the content is read as mail clients read it: the first line after a boundary delimiter
 /// that is no header field (nor a continuation line) starts the content. GMime 3.2.13 reads such a part
@@ -114,18 +116,28 @@ struct PartHeaderRepair {
         return nil
     }
 
+    /// Whether `line` can matter: in a header block every line does, outside one only a delimiter does.
+    func needs(_ line: ArraySlice<UInt8>) -> Bool {
+        self.inHeaderBlock || Self.startsWithDashes(line)
+    }
+
     /// The insertions for a message in memory.
     static func insertions(in bytes: [UInt8]) -> [(offset: Int, bytes: [UInt8])] {
         var repair = PartHeaderRepair()
-        var start = 0
-        while start < bytes.count {
-            let lineFeed = bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
-            var contentEnd = lineFeed ?? bytes.count
-            if contentEnd > start, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
-            let end = lineFeed.map { $0 + 1 } ?? bytes.count
-            let head = bytes[start..<min(contentEnd, start + Self.lineHead)]
-            repair.line(head, at: start, ending: bytes[contentEnd..<end])
-            start = end
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var start = 0
+            while start < buffer.count {
+                let lineFeed = memchr(base + start, 0x0A, buffer.count - start).map {
+                    base.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+                }
+                var contentEnd = lineFeed ?? buffer.count
+                if contentEnd > start, buffer[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+                let end = lineFeed.map { $0 + 1 } ?? buffer.count
+                let head = bytes[start..<min(contentEnd, start + Self.lineHead)]
+                if repair.needs(head) { repair.line(head, at: start, ending: bytes[contentEnd..<end]) }
+                start = end
+            }
         }
         return repair.insertions
     }
