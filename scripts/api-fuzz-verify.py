@@ -45,7 +45,7 @@ def main(spec_path, events_path):
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
     # jsonschema checks date-time only with rfc3339-validator installed; without it this run would pass blind.
     if checker.conforms("2024-13-45T99:00:00Z", "date-time"):
-        print("api-fuzz-verify: jsonschema cannot check date-time here (pip install rfc3339-validator)")
+        print("api-fuzz-verify: jsonschema cannot check date-time here (rfc3339-validator is missing; run it with the python of scripts/python-tools.sh)")
         return 1
 
     def validator(pointer):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Python tools the tests use (schemathesis, openapi-spec-validator, hadolint, jsonschema), in a
 # virtual environment of the repository's own, .venv-tools/ (git-ignored), never in the system Python:
-# Debian 12's refuses pip installs (PEP 668). Every package is pinned in scripts/python-tools.txt; the
+# Debian 12's is externally managed (PEP 668). Every package is pinned in scripts/python-tools.txt; the
 # environment is made again when that file changes, and otherwise reused as it is.
 #   scripts/python-tools.sh          make or refresh .venv-tools/, then print its python's path
 # The environment is made with Debian's /usr/bin/python3 (python3-venv; scripts/install-deps.sh --test

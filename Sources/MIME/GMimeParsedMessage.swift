@@ -42,7 +42,7 @@ struct GMimeParsedMessage: ~Copyable {
         self.init(
             stream: stream,
             flattenedAddressFields: defused != nil,
-            renamedFields: Dictionary(repeats, uniquingKeysWith: { first, _ in first })
+            renamedFields: Dictionary(uniqueKeysWithValues: repeats)
         )
     }
 
@@ -54,8 +54,8 @@ struct GMimeParsedMessage: ~Copyable {
     /// The descriptor stays the caller's: it is not closed, and must stay open and unchanged while this
     /// value lives. GMime moves its offset (it seeks before each read), so one descriptor must not be used
     /// by two parses at the same time. The file is only read: what `init(parsing:)` changes in the bytes
-    /// before GMime sees them (`AddressFieldGuard`, `RepeatedFields`) is laid over the file's stream as
-    /// patches of the same length.
+    /// before GMime sees them (`AddressFieldGuard`, `RepeatedFields`, `PartHeaderRepair`) is laid over the
+    /// file's stream as patches.
     init?(fileDescriptor: Int32) {
         GMimeLibrary.initializeOnce()
         guard lseek(fileDescriptor, 0, SEEK_CUR) >= 0, let prepared = Self.patches(fileDescriptor),
@@ -67,12 +67,12 @@ struct GMimeParsedMessage: ~Copyable {
         self.init(
             stream: stream,
             flattenedAddressFields: prepared.flattened,
-            renamedFields: Dictionary(prepared.renamed, uniquingKeysWith: { first, _ in first })
+            renamedFields: Dictionary(uniqueKeysWithValues: prepared.renamed)
         )
     }
 
-    /// `file` with `patches` (byte ranges and what replaces them, of the same length, in order, apart) laid
-    /// over it: the file itself without patches, else a concatenation of windows on the file and the
+    /// `file` with `patches` (byte ranges and what replaces them, in order, apart; an empty range inserts)
+    /// laid over it: the file itself without patches, else a concatenation of windows on the file and the
     /// patches' bytes. A new reference, or nil when GMime cannot make the streams.
     private static func patched(
         _ file: UnsafeMutablePointer<GMimeStream>,
@@ -142,16 +142,19 @@ struct GMimeParsedMessage: ~Copyable {
     }
 
     /// What `init(parsing:)` would change in the message in a file, as patches: the over-limit address fields
-    /// flattened (`AddressFieldGuard`) and the repeated fields renamed (`RepeatedFields`). Nil when the file
-    /// cannot be read.
+    /// flattened (`AddressFieldGuard`), the repeated fields renamed (`RepeatedFields`) and the missing empty
+    /// lines of part headers inserted (`PartHeaderRepair`). Nil when the file cannot be read.
     private static func patches(
         _ fileDescriptor: Int32
     ) -> (patches: [(range: Range<Int>, bytes: [UInt8])], flattened: Bool, renamed: [(Int, UInt8)])? {
         let chunkSize = 1 << 16
         var guardian = AddressFieldGuard()
         var repeated = RepeatedFields()
+        var repair = PartHeaderRepair()
+        var lines = FileLines()
         var chunk = [UInt8](repeating: 0, count: chunkSize)
         var offset = 0
+        // One pass over the file feeds all three.
         while true {
             let count = chunk.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, chunkSize, off_t(offset)) }
             guard count >= 0 else { return nil }
@@ -160,9 +163,11 @@ struct GMimeParsedMessage: ~Copyable {
             if !repeated.isDone {
                 chunk.withUnsafeBytes { repeated.feed(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             }
+            lines.feed(chunk[..<count], at: offset, to: &repair)
             offset += count
         }
         guardian.finish()
+        lines.finish(at: offset, to: &repair)
         var patches: [(range: Range<Int>, bytes: [UInt8])] = []
         for range in guardian.overLimit {
             var bytes = [UInt8](repeating: 0, count: range.count)
@@ -176,45 +181,45 @@ struct GMimeParsedMessage: ~Copyable {
         // A repeat's name starts a header line, never inside an address field's value.
         patches += repeated.repeats.map { ($0.offset..<($0.offset + 1), [RepeatedFields.renamedInitial]) }
         // The empty lines a part's header block lacks, at the start of a line: never inside another patch.
-        guard let insertions = self.partHeaderInsertions(fileDescriptor) else { return nil }
-        patches += insertions.map { ($0.offset..<$0.offset, $0.bytes) }
+        patches += repair.insertions.map { ($0.offset..<$0.offset, $0.bytes) }
         patches.sort { $0.range.lowerBound < $1.range.lowerBound }
         return (patches, !guardian.overLimit.isEmpty, repeated.repeats.map { ($0.offset, $0.initial) })
     }
 
-    /// `PartHeaderRepair`'s insertions for the message in a file, read line by line; nil when the file
-    /// cannot be read.
-    private static func partHeaderInsertions(_ fileDescriptor: Int32) -> [(offset: Int, bytes: [UInt8])]? {
-        let chunkSize = 1 << 16
-        var repair = PartHeaderRepair()
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
-        var head: [UInt8] = []
-        var lineStart = 0
-        var offset = 0
-        var pendingCR = false
-        while true {
-            let count = chunk.withUnsafeMutableBytes { pread(fileDescriptor, $0.baseAddress, chunkSize, off_t(offset)) }
-            guard count >= 0 else { return nil }
-            guard count > 0 else { break }
-            for index in 0..<count {
-                let byte = chunk[index]
+    /// Splits a file read in chunks into the lines `PartHeaderRepair` looks at: each line's first
+    /// `PartHeaderRepair.lineHead` bytes, where it starts, and its line ending.
+    private struct FileLines {
+        private var head: [UInt8] = []
+        private var lineStart = 0
+        private var pendingCR = false
+
+        mutating func feed(_ chunk: ArraySlice<UInt8>, at offset: Int, to repair: inout PartHeaderRepair) {
+            for (index, byte) in zip(offset..., chunk) {
                 if byte == UInt8(ascii: "\n") {
-                    let ending: [UInt8] = pendingCR ? [0x0D, 0x0A] : [0x0A]
-                    if repair.needs(head[...]) { repair.line(head[...], at: lineStart, ending: ending[...]) }
-                    head.removeAll(keepingCapacity: true)
-                    lineStart = offset + index + 1
-                    pendingCR = false
+                    let ending: [UInt8] = self.pendingCR ? [0x0D, 0x0A] : [0x0A]
+                    if repair.needs(self.head[...]) {
+                        repair.line(self.head[...], at: self.lineStart, ending: ending[...])
+                    }
+                    self.head.removeAll(keepingCapacity: true)
+                    self.lineStart = index + 1
+                    self.pendingCR = false
                     continue
                 }
-                if pendingCR, head.count < PartHeaderRepair.lineHead { head.append(0x0D) }
-                pendingCR = byte == 0x0D
-                if !pendingCR, head.count < PartHeaderRepair.lineHead { head.append(byte) }
+                if self.pendingCR { self.keep(0x0D) }
+                self.pendingCR = byte == 0x0D
+                if !self.pendingCR { self.keep(byte) }
             }
-            offset += count
         }
-        if pendingCR, head.count < PartHeaderRepair.lineHead { head.append(0x0D) }
-        if lineStart < offset { repair.line(head[...], at: lineStart, ending: []) }
-        return repair.insertions
+
+        /// The last line, when the file does not end with a line feed.
+        mutating func finish(at end: Int, to repair: inout PartHeaderRepair) {
+            if self.pendingCR { self.keep(0x0D) }
+            if self.lineStart < end { repair.line(self.head[...], at: self.lineStart, ending: []) }
+        }
+
+        private mutating func keep(_ byte: UInt8) {
+            if self.head.count < PartHeaderRepair.lineHead { self.head.append(byte) }
+        }
     }
 
     /// The message as the `GMimeObject` it derives from, for the header functions.
