@@ -95,14 +95,15 @@ package enum Route: Equatable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Percent-decodes a path segment and checks it is a part id as the MIME parser hands them out: 1–64
-    /// characters, numbers without leading zeros joined by dots (`2`, `2.1.3`). Anything else could never
-    /// name a part, so it is a 400 rather than a 404.
+    /// Percent-decodes a path segment and checks it is a part id as the MIME parser hands them out: numbers
+    /// without leading zeros joined by dots (`2`, `2.1.3`), one number for each level of nesting. GMime
+    /// builds at most 1,024 levels, so 8,192 characters hold any id of a real message, and still fit the
+    /// 16 KiB request head. Anything else could never name a part, so it is a 400 rather than a 404.
     static func attachmentID(_ segment: Substring) throws(Problem) -> String {
         let problem = Problem.badRequest(
-            "an attachment id is 1 to 64 characters of numbers without leading zeros, joined by dots (e.g. 2.1)"
+            "an attachment id is 1 to 8192 characters of numbers without leading zeros, joined by dots (e.g. 2.1)"
         )
-        guard let bytes = PercentEncoding.decode(segment), (1...64).contains(bytes.count) else { throw problem }
+        guard let bytes = PercentEncoding.decode(segment), (1...8192).contains(bytes.count) else { throw problem }
         for number in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
             guard let first = number.first, first != UInt8(ascii: "0"),
                 number.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })

@@ -98,11 +98,12 @@ import Testing
         #expect(past.headers["content-type"] == "application/problem+json")
     }
 
-    /// Ids that are no attachment (the text body, a part that does not exist) are 404; ids that could
-    /// never name a part are 400, before anything is fetched.
+    /// Ids that are no attachment (the text body, a part that does not exist, however deep) are 404; ids
+    /// that could never name a part (over 8,192 characters among them) are 400, before anything is fetched.
     @Test func unknownAndMalformedAttachmentIds() throws {
         let id = try self.gateway.aliceID(6)
-        for attachmentId in ["1", "4", "2.1", "999999999", "1234567890"] {
+        let deep = String(repeating: "1.", count: 32) + "1"
+        for attachmentId in ["1", "4", "2.1", "999999999", "1234567890", deep] {
             let response = try self.gateway.request("/v1/messages/\(id)/attachments/\(attachmentId)")
             #expect(response.status == 404, "\(attachmentId)")
             #expect(response.headers["content-type"] == "application/problem+json")
@@ -110,7 +111,7 @@ import Testing
         }
         let malformed = [
             "0", "01", "2.01", "1..2", ".1", "1.", ".", "a", "2a", "-1", "%20", "2%2F1",
-            String(repeating: "1.", count: 32) + "1",
+            String(repeating: "1.", count: 4096) + "1",
         ]
         let misses = self.gateway.service.cache.statistics.misses
         for attachmentId in malformed {
