@@ -27,14 +27,12 @@ CORS_ORIGIN=https://app.example.test
 STATE_DIR=${POP3GW_TEST_DIR:-.test-server}
 WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/pop3gw-api-fuzz.XXXXXX")
 
-gateway_pid=
+# shellcheck source=scripts/lib/gateway.sh
+source scripts/lib/gateway.sh
 started_server=no
 keep_work_dir=${POP3GW_FUZZ_KEEP:-no}
 cleanup() {
-    if [[ -n $gateway_pid ]] && kill -0 "$gateway_pid" 2>/dev/null; then
-        kill "$gateway_pid" 2>/dev/null || true
-        wait "$gateway_pid" 2>/dev/null || true
-    fi
+    stop_gateway
     if [[ $started_server == yes ]]; then
         scripts/pop3-test-server.sh stop || true
     fi
@@ -50,12 +48,6 @@ trap cleanup EXIT
 # in scripts/python-tools.txt.
 python=$(scripts/python-tools.sh)
 
-gateway="$(swift build --show-bin-path)/pop3-gateway"
-[[ -x $gateway ]] || {
-    echo "api-fuzz: $gateway is missing; run swift build first" >&2
-    exit 1
-}
-
 if ! scripts/pop3-test-server.sh status >/dev/null 2>&1; then
     scripts/pop3-test-server.sh start
     started_server=yes
@@ -68,43 +60,19 @@ echo "== pop3-gateway serve in front of the test Dovecot"
 # and again and wants 401 each time; the failed-login slowdown answers the fourth 429 (documented, and
 # tested in LoginThrottleTests and GatewayOperationsTests). So the slowdown starts only after a million
 # failures here: the 401 path is what this run checks.
-"$gateway" serve \
+start_gateway "$WORK_DIR/gateway.log" \
     --upstream "pop3s://$POP3GW_TEST_HOST:$POP3GW_TEST_TLS_PORT" \
     --ca-file "$POP3GW_TEST_CA_FILE" \
-    --listen 127.0.0.1:0 \
-    --log-format json \
     --log-level info \
     --login-failures-free 1000000 \
-    --cors-origin "$CORS_ORIGIN" \
-    2>"$WORK_DIR/gateway.log" &
-gateway_pid=$!
-base_url=
-for _ in $(seq 100); do
-    base_url=$(sed -n 's/.*"address":"\(http:\/\/127\.0\.0\.1:[0-9]*\)".*/\1/p' "$WORK_DIR/gateway.log" | head -n 1)
-    [[ -n $base_url ]] && break
-    kill -0 "$gateway_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [[ -z $base_url ]]; then
-    echo "api-fuzz: the gateway did not start:" >&2
-    cat "$WORK_DIR/gateway.log" >&2
-    exit 1
-fi
+    --cors-origin "$CORS_ORIGIN"
 echo "gateway at $base_url (user $USER_NAME)"
 
 # The scratch user's 5 plain messages say little about the message document: it gets a copy of alice's
 # demo mailbox too (attachments, HTML, a forwarded message, broken MIME), delivered like a mail agent
 # would (tmp/, then cur/, owned as Dovecot's files). Its real ids and attachment ids are handed to
 # schemathesis as dictionaries, drawn for some of the generated cases; the rest stay random.
-maildir=$POP3GW_TEST_MAIL_DIR/$USER_NAME/Maildir
-for file in "$POP3GW_TEST_MAIL_DIR"/alice/Maildir/cur/*; do
-    name=$(basename "$file")
-    copy=18${name#17}
-    copy=${copy/.pop3test,/.apifuzz,}
-    cp "$file" "$maildir/tmp/$copy"
-    chown --reference="$maildir/cur" "$maildir/tmp/$copy" 2>/dev/null || true
-    mv "$maildir/tmp/$copy" "$maildir/cur/$copy"
-done
+deliver_mail "$POP3GW_TEST_MAIL_DIR/$USER_NAME/Maildir" "$POP3GW_TEST_MAIL_DIR"/alice/Maildir/cur/*
 python3 - "$base_url" "$USER_NAME" "$PASSWORD" "$WORK_DIR" <<'PYTHON'
 import base64, json, sys, urllib.request
 base, user, password, out = sys.argv[1:]
