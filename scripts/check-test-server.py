@@ -43,8 +43,10 @@ PASSWORDS = {
     "utf8user": "pässwörd with space",
     "locked": "locked-secret",
     "hostile": "hostile-secret",
+    "swiftclient": "client-secret",
+    "pyclient": "client-secret",
 }
-EXPECTED_COUNTS = {"alice": 21, "bulk": 1000, "big": 3, "scratch1": 5, "utf8user": 1, "locked": 5, "hostile": 0}
+EXPECTED_COUNTS = {"alice": 21, "bulk": 1000, "big": 3, "scratch1": 5, "utf8user": 1, "locked": 5, "hostile": 0, "swiftclient": 0, "pyclient": 0}
 
 failures: list[str] = []
 

@@ -37,7 +37,8 @@ Usage
         print the users with message counts and total sizes
 
 Users: alice (demo), bulk (1000 messages), big (3, one ~5 MB), scratch1..8
-(5 each), utf8user (1), locked (5, the scratch messages), hostile (none).  The target
+(5 each), utf8user (1), locked (5, the scratch messages), hostile, swiftclient and
+pyclient (none).  The target
 maildir's cur/ and new/ must be empty or absent; nothing is ever overwritten.
 """
 
@@ -756,6 +757,9 @@ USERS: dict[str, Callable[[], list[Message]]] = {
     "locked": scratch_messages,
     # Empty: the hostile-mail tests deliver the messages they need and remove them again.
     "hostile": lambda: [],
+    # Empty: scripts/client-test.sh delivers the mail its generated clients read and delete.
+    "swiftclient": lambda: [],
+    "pyclient": lambda: [],
 }
 
 

@@ -53,6 +53,9 @@
 #                                       concurrent login gets -ERR [IN-USE]
 #   hostile / hostile-secret            empty; the hostile-mail tests deliver
 #                                       their messages and remove them again
+#   swiftclient, pyclient / client-secret  empty; scripts/client-test.sh
+#                                       delivers the mail its generated
+#                                       clients read and delete
 #   load001 .. loadN / load-secret      only when POP3GW_TEST_LOAD_USERS=N (1..999)
 #                                       is set: copies of scratch1's mailbox,
 #                                       for load tests (bench/load-soak.sh)
@@ -94,7 +97,7 @@ RUN_PREFIX=/tmp/pop3gw-
 RUN_ROOT=$RUN_LINK
 
 # The passwords.  Keep in sync with the header comment above.
-USERS=(alice bulk big scratch1 scratch2 scratch3 scratch4 scratch5 scratch6 scratch7 scratch8 utf8user locked hostile)
+USERS=(alice bulk big scratch1 scratch2 scratch3 scratch4 scratch5 scratch6 scratch7 scratch8 utf8user locked hostile swiftclient pyclient)
 LOAD_USERS=${POP3GW_TEST_LOAD_USERS:-0}
 [[ $LOAD_USERS =~ ^[0-9]{1,3}$ ]] || {
     printf 'pop3-test-server: error: POP3GW_TEST_LOAD_USERS must be 0..999, not %s\n' "$LOAD_USERS" >&2
@@ -110,6 +113,7 @@ password_of() {
         utf8user) printf '%s' 'pässwörd with space' ;;
         locked) printf '%s' 'locked-secret' ;;
         hostile) printf '%s' 'hostile-secret' ;;
+        swiftclient | pyclient) printf '%s' 'client-secret' ;;
         load[0-9][0-9][0-9]) printf '%s' 'load-secret' ;;
         *) return 1 ;;
     esac
