@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what it needs (Debian packages with apt, the Python
 # tools into .venv-tools/), checks formatting, builds with warnings as errors, starts a private Dovecot
-# on loopback, runs every test, fuzzes the API against openapi.yaml (scripts/api-fuzz.sh), and stops
-# Dovecot.
+# on loopback, runs every test, fuzzes the API against openapi.yaml (scripts/api-fuzz.sh), generates
+# clients from it and runs them against the gateway (scripts/client-test.sh), and stops Dovecot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,12 @@ python=$(scripts/python-tools.sh)
 tools=$(dirname "$python")
 
 echo "== swift format lint --strict"
-swift format lint --strict --recursive Package.swift Sources Tests bench Fuzz
+swift format lint --strict --recursive Package.swift Sources Tests bench Fuzz clients/swift/Package.swift \
+    clients/swift/Sources
+
+echo "== ruff (clients/python)"
+"$tools/ruff" check --line-length 120 --select E,F,W,I,UP clients/python
+"$tools/ruff" format --line-length 120 --check clients/python
 
 echo "== openapi.yaml is a valid OpenAPI 3.1 document"
 "$python" -m openapi_spec_validator openapi.yaml
@@ -31,6 +36,9 @@ swift test --skip-build --disable-xctest
 
 echo "== API fuzzing (schemathesis against openapi.yaml)"
 scripts/api-fuzz.sh
+
+echo "== generated clients (swift-openapi-generator, openapi-python-client) against the gateway"
+scripts/client-test.sh
 
 echo "== pop3-gateway check against the test server"
 scripts/check-smoke-test.sh
