@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The contract test of openapi.yaml with the client generators callers reach for first:
-#   - swift-openapi-generator (built from clients/swift, the version its Package.swift names) writes a
-#     Swift client; clients/swift's program drives it;
+#   - swift-openapi-generator (built from clients/swift/generator, the version its Package.swift names)
+#     writes a Swift client into clients/swift/Generated/; the program of clients/swift drives it;
 #   - openapi-python-client (pinned in scripts/python-tools.txt, in .venv-tools/) writes a Python client
 #     with clients/python/openapi-python-client.yaml; clients/python/contract_test.py drives it.
 # Either generator printing a warning fails the run. Each client then runs against a real
@@ -13,7 +13,7 @@
 #
 # Usage: scripts/client-test.sh   (build the gateway first: it is taken from `swift build --show-bin-path`)
 # Reuses the test Dovecot if <repo>/.test-server/env describes a running one, else starts one and stops
-# it again. Generated code goes to clients/swift/Generated/ (git-ignored) and a scratch directory.
+# it again. Generated code goes to clients/swift/Generated/ (not committed) and a scratch directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,10 +48,10 @@ generated() {
 }
 
 echo "== swift-openapi-generator"
-swift build --package-path clients/swift --product swift-openapi-generator -q
+swift build --package-path clients/swift/generator --product swift-openapi-generator -q
 rm -rf clients/swift/Generated
-mkdir -p clients/swift/Generated
-"$(swift build --package-path clients/swift --show-bin-path)/swift-openapi-generator" generate openapi.yaml \
+mkdir clients/swift/Generated
+"$(swift build --package-path clients/swift/generator --show-bin-path)/swift-openapi-generator" generate openapi.yaml \
     --config clients/swift/openapi-generator-config.yaml \
     --output-directory clients/swift/Generated >"$WORK_DIR/swift-generator.log" 2>&1 || {
     cat "$WORK_DIR/swift-generator.log" >&2

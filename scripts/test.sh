@@ -11,8 +11,8 @@ python=$(scripts/python-tools.sh)
 tools=$(dirname "$python")
 
 echo "== swift format lint --strict"
-swift format lint --strict --recursive Package.swift Sources Tests bench Fuzz clients/swift/Package.swift \
-    clients/swift/Sources
+swift format lint --strict --recursive Package.swift Sources Tests bench Fuzz \
+    clients/swift/Package.swift clients/swift/generator/Package.swift clients/swift/Sources
 
 echo "== ruff (clients/python)"
 "$tools/ruff" check --line-length 120 --select E,F,W,I,UP clients/python

@@ -1,14 +1,13 @@
 // swift-tools-version: 6.0
-// The contract test of openapi.yaml with swift-openapi-generator (scripts/client-test.sh): this package
-// builds the generator's command, which writes the client into Generated/ (not committed), and a program
-// that drives that client against a running gateway.
+// The contract test of openapi.yaml with swift-openapi-generator (scripts/client-test.sh): the client the
+// generator (clients/swift/generator) wrote into Generated/ (not committed), and a program that drives it
+// against a running gateway.
 import PackageDescription
 
 let package = Package(
     name: "pop3-gateway-client-contract",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-openapi-generator", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),

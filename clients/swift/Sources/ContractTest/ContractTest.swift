@@ -60,27 +60,25 @@ final class Walk {
         self.user = user
         self.password = password
         self.origin = origin
-        recorder = Recorder(user: user, password: password)
-        client = Self.client(baseURL, recorder)
+        recorder = Recorder()
+        client = Self.client(baseURL, BasicAuthorization(user: user, password: password), recorder)
     }
 
     /// A client with its own credentials (or none); its calls count for the coverage too.
-    func stranger(user: String?, password: String = "") -> (Client, Recorder) {
-        let recorder = Recorder(user: user, password: password)
+    func stranger(_ credentials: BasicAuthorization?) -> (Client, Recorder) {
+        let recorder = Recorder()
         strangers.append(recorder)
-        return (Self.client(baseURL, recorder), recorder)
+        return (Self.client(baseURL, credentials, recorder), recorder)
     }
 
     var operationIDs: Set<String> { strangers.reduce(recorder.operationIDs) { $0.union($1.operationIDs) } }
 
     /// AsyncHTTPClient's transport: URLSession on Linux never returns a 401 that carries
     /// `WWW-Authenticate: Basic` (it waits for credentials forever), and the gateway's 401s do.
-    private static func client(_ baseURL: URL, _ recorder: Recorder) -> Client {
-        Client(
-            serverURL: baseURL,
-            transport: AsyncHTTPClientTransport(),
-            middlewares: [VerbatimHeaderFields(), recorder]
-        )
+    private static func client(_ baseURL: URL, _ credentials: BasicAuthorization?, _ recorder: Recorder) -> Client {
+        let middlewares: [any ClientMiddleware] =
+            [VerbatimHeaderFields()] + [credentials].compactMap { $0 } + [recorder]
+        return Client(serverURL: baseURL, transport: AsyncHTTPClientTransport(), middlewares: middlewares)
     }
 
     func fail(_ what: String) {
@@ -273,13 +271,13 @@ extension Walk {
         let bad = try await client.listMessages(query: .init(cursor: "not-a-cursor")).badRequest
         expectProblem(try bad.body.applicationProblemJson, status: 400, code: "bad_request", "a malformed cursor")
 
-        let (wrong, wrongRecorder) = stranger(user: user, password: "not-" + password)
+        let (wrong, wrongRecorder) = stranger(BasicAuthorization(user: user, password: "not-" + password))
         let unauthorized = try await wrong.getMailbox().unauthorized
         let problem = try unauthorized.body.applicationProblemJson
         expectProblem(problem, status: 401, code: "authentication_failed", "a wrong password", recorder: wrongRecorder)
         expect(unauthorized.headers.wwwAuthenticate.hasPrefix("Basic "), "401: \(unauthorized.headers.wwwAuthenticate)")
 
-        let (anonymous, anonymousRecorder) = stranger(user: nil)
+        let (anonymous, anonymousRecorder) = stranger(nil)
         let noCredentials = try await anonymous.listMessages().unauthorized
         expectProblem(
             try noCredentials.body.applicationProblemJson,

@@ -11,16 +11,10 @@ struct Exchange: Sendable {
     var body: [UInt8]
 }
 
-/// Sends the caller's Basic credentials with every request and keeps each answer's bytes, so that what the
-/// generated client decoded can be held against what the gateway sent.
+/// Keeps each answer's bytes, so that what the generated client decoded can be held against what the
+/// gateway sent.
 final class Recorder: ClientMiddleware {
-    private let authorization: String?
     private let exchanges = Mutex<[Exchange]>([])
-
-    /// Without `user`, requests go without credentials.
-    init(user: String?, password: String = "") {
-        authorization = user.map { "Basic " + Data("\($0):\(password)".utf8).base64EncodedString() }
-    }
 
     func intercept(
         _ request: HTTPRequest,
@@ -29,8 +23,6 @@ final class Recorder: ClientMiddleware {
         operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        var request = request
-        if let authorization { request.headerFields[.authorization] = authorization }
         let (response, responseBody) = try await next(request, body, baseURL)
         var bytes: [UInt8] = []
         if let responseBody { bytes = try await [UInt8](collecting: responseBody, upTo: 256 << 20) }
