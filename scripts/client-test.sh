@@ -122,4 +122,4 @@ POP3GW_CLIENT_USER=pyclient POP3GW_CLIENT_CALLED=$WORK_DIR/python-called \
     PYTHONPATH=$WORK_DIR/python-client "$python" clients/python/contract_test.py
 covered Python "$WORK_DIR/python-called"
 
-echo "client-test: passed"
+echo "client-test: passed in $SECONDS s"
