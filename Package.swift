@@ -199,7 +199,7 @@ let package = Package(
         // Against the real Dovecot that scripts/pop3-test-server.sh starts; see TestServer.swift.
         .testTarget(
             name: "POP3IntegrationTests",
-            dependencies: ["POP3", "POP3Client"],
+            dependencies: ["POP3", "POP3Client", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

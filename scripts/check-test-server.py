@@ -39,7 +39,7 @@ PASSWORDS = {
     "alice": "alice-secret",
     "bulk": "bulk-secret",
     "big": "big-secret",
-    **{"scratch%d" % i: "scratch-secret" for i in range(1, 9)},
+    **{"scratch%d" % i: "scratch-secret" for i in range(1, 10)},
     "utf8user": "pässwörd with space",
     "locked": "locked-secret",
     "hostile": "hostile-secret",

@@ -36,7 +36,7 @@ Usage
   make-test-mail.py --list
         print the users with message counts and total sizes
 
-Users: alice (demo), bulk (1000 messages), big (3, one ~5 MB), scratch1..8
+Users: alice (demo), bulk (1000 messages), big (3, one ~5 MB), scratch1..9
 (5 each), utf8user (1), locked (5, the scratch messages), hostile, swiftclient and
 pyclient (none).  The target
 maildir's cur/ and new/ must be empty or absent; nothing is ever overwritten.
@@ -750,7 +750,7 @@ USERS: dict[str, Callable[[], list[Message]]] = {
     "alice": alice_messages,
     "bulk": bulk_messages,
     "big": big_messages,
-    **{"scratch%d" % i: scratch_messages for i in range(1, 9)},
+    **{"scratch%d" % i: scratch_messages for i in range(1, 10)},
     "utf8user": utf8user_messages,
     # Same 5 messages as the scratch users; the test server locks this
     # user's maildrop for the whole POP3 session.

@@ -43,8 +43,9 @@
 #   alice / alice-secret                demo mailbox, 21 varied MIME messages
 #   bulk / bulk-secret                  1000 small messages (benchmarks)
 #   big / big-secret                    small, ~5 MB, small
-#   scratch1 .. scratch8 / scratch-secret   5 identical small messages each;
-#                                       tests may delete from these
+#   scratch1 .. scratch9 / scratch-secret   5 identical small messages each;
+#                                       a test that deletes delivers its own
+#                                       message first
 #   utf8user / pässwörd with space      (UTF-8, contains spaces) 1 message
 #   locked / locked-secret              5 small messages like the scratch users;
 #                                       Dovecot holds its maildrop lock for the
@@ -97,7 +98,7 @@ RUN_PREFIX=/tmp/pop3gw-
 RUN_ROOT=$RUN_LINK
 
 # The passwords.  Keep in sync with the header comment above.
-USERS=(alice bulk big scratch1 scratch2 scratch3 scratch4 scratch5 scratch6 scratch7 scratch8 utf8user locked hostile swiftclient pyclient)
+USERS=(alice bulk big scratch1 scratch2 scratch3 scratch4 scratch5 scratch6 scratch7 scratch8 scratch9 utf8user locked hostile swiftclient pyclient)
 LOAD_USERS=${POP3GW_TEST_LOAD_USERS:-0}
 [[ $LOAD_USERS =~ ^[0-9]{1,3}$ ]] || {
     printf 'pop3-test-server: error: POP3GW_TEST_LOAD_USERS must be 0..999, not %s\n' "$LOAD_USERS" >&2

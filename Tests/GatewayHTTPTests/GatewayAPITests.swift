@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import TestSupport
 import Testing
 
 /// The HTTP API over real loopback HTTP in front of the real Dovecot.
@@ -152,11 +153,21 @@ import Testing
         }
     }
 
-    /// DELETE answers 204, and the message is gone from the API and from the maildir.
+    /// DELETE answers 204, and the message is gone from the API and from the maildir. The message is one
+    /// the test delivers first, so the mailbox is as it was afterwards and the test can run again.
     @Test func deleteRemovesTheMessage() throws {
-        let list = try self.gateway.request("/v1/messages", user: "scratch5", password: "scratch-secret").json()
-        let ids = try #require(list["messages"] as? [[String: Any]]).compactMap { $0["id"] as? String }
-        let victim = try #require(ids.first)
+        let prefix = "1900000000.M1P1.gatewaytest-delete"
+        let message = Array("Subject: to be deleted\r\nMessage-ID: <delete@gateway.test>\r\n\r\nbye\r\n".utf8)
+        let mailDirectory = self.gateway.mailDirectory
+        try MaildirDelivery.deliver(message, user: "scratch5", mailDirectory: mailDirectory, prefix: prefix)
+        defer { try? MaildirDelivery.remove(prefix: prefix, user: "scratch5", mailDirectory: mailDirectory) }
+        let list = try self.gateway.request("/v1/messages?refresh=true", user: "scratch5", password: "scratch-secret")
+            .json()
+        let messages = try #require(list["messages"] as? [[String: Any]])
+        let ids = messages.compactMap { $0["id"] as? String }
+        let victim = try #require(
+            messages.first { $0["messageId"] as? String == "delete@gateway.test" }?["id"] as? String
+        )
         let filesBefore = self.gateway.messageFiles(of: "scratch5").count
         let deleted = try self.gateway.request(
             "/v1/messages/\(victim)",

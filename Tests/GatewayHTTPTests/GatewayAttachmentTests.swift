@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import TestSupport
 import Testing
 
 /// `GET /v1/messages/{id}/attachments/{attachmentId}` over real loopback HTTP in front of the real Dovecot:

@@ -137,10 +137,10 @@ import Testing
         #expect(upstream.connectionsAccepted == 2)
     }
 
-    /// Concurrent requests for scratch6 and scratch7 against Dovecot leave two sessions open side by side.
+    /// Concurrent requests for scratch6 and scratch9 against Dovecot leave two sessions open side by side.
     @Test func twoMailboxesHoldTwoSessions() throws {
         let gateway = try GatewayFixture()
-        let pending = ["scratch6", "scratch7"].map { user in
+        let pending = ["scratch6", "scratch9"].map { user in
             FaultPending { () -> Int in
                 (try? gateway.request("/v1/mailbox", user: user, password: "scratch-secret"))?.status ?? -1
             }

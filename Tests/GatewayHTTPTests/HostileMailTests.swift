@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import InMemoryLogging
 import Logging
+import TestSupport
 import Testing
 
 /// Messages made to break a MIME parser: headers that drive GMime into deep recursion, absurd nesting,

@@ -1,6 +1,7 @@
 import Foundation
 import POP3
 import POP3Client
+import TestSupport
 import Testing
 
 /// The client against a real Dovecot on loopback, over STLS, implicit TLS and plaintext.
@@ -97,12 +98,22 @@ import Testing
         #expect(pipelined.headers == sequential.headers)
     }
 
-    /// DELE then QUIT removes the message: from the next session's listing and from the maildir.
+    /// DELE then QUIT removes the message: from the next session's listing and from the maildir. The
+    /// message is one the test delivers first, so the mailbox is as it was afterwards and the test can run
+    /// again against the same server.
     @Test func deleteAndQuitRemovesTheMessage() throws {
+        let prefix = "1900000000.M1P1.dovecottest-delete"
+        let message = Array("Subject: to be deleted\r\nMessage-ID: <delete@dovecot.test>\r\n\r\nbye\r\n".utf8)
+        try MaildirDelivery.deliver(message, user: "scratch1", mailDirectory: self.server.mailDirectory, prefix: prefix)
+        defer {
+            try? MaildirDelivery.remove(prefix: prefix, user: "scratch1", mailDirectory: self.server.mailDirectory)
+        }
         let filesBefore = try self.server.messageFiles(of: "scratch1")
         let client = try self.server.connect(.startTLS, user: "scratch1", password: "scratch-secret")
         let listing = try client.listing()
-        let victim = try #require(listing.first)
+        // The newest file is the last message.
+        let victim = try #require(listing.last)
+        #expect(victim.size == message.count)
         try client.delete(victim.number)
         #expect(client.hasPendingDeletions)
         try client.quit()
@@ -112,7 +123,9 @@ import Testing
         try after.quit()
         #expect(listingAfter.count == listing.count - 1)
         #expect(!listingAfter.contains { $0.uid == victim.uid })
-        #expect(try self.server.messageFiles(of: "scratch1").count == filesBefore.count - 1)
+        let filesAfter = try self.server.messageFiles(of: "scratch1")
+        #expect(filesAfter.count == filesBefore.count - 1)
+        #expect(!filesAfter.contains { $0.lastPathComponent.hasPrefix(prefix) })
     }
 
     /// DELE followed by a dropped connection (no QUIT) deletes nothing.
