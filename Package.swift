@@ -70,7 +70,6 @@ let package = Package(
                 "Gateway",
                 "HTTPServer",
                 "POP3",
-                "POP3Client",
                 "MIME",
                 .product(name: "Logging", package: "swift-log"),
                 // CoreMetrics only: the `Metrics` product would bring in Foundation.

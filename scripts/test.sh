@@ -14,6 +14,9 @@ echo "== swift format lint --strict"
 swift format lint --strict --recursive Package.swift Sources Tests bench Fuzz \
     clients/swift/Package.swift clients/swift/generator/Package.swift clients/swift/Sources
 
+echo "== the dependency rule (import lines of each target)"
+scripts/check-imports.sh
+
 echo "== ruff (clients/python)"
 "$tools/ruff" check --line-length 120 --select E,F,W,I,UP clients/python
 "$tools/ruff" format --line-length 120 --check clients/python
