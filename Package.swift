@@ -40,33 +40,39 @@ let package = Package(
             pkgConfig: "gmime-3.0",
             providers: [.apt(["libgmime-3.0-dev"])]
         ),
+        // What every other target may use: hex digits and percent-encoding, each in one place.
+        .target(
+            name: "Basics",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "POP3",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "POP3Client",
-            dependencies: ["POP3", "COpenSSL"],
+            dependencies: ["Basics", "POP3", "COpenSSL"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "MIME",
-            dependencies: ["CGMime"],
+            dependencies: ["Basics", "CGMime"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Gateway",
-            dependencies: ["POP3", "POP3Client", "MIME"],
+            dependencies: ["Basics", "POP3", "POP3Client", "MIME"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "HTTPServer",
-            dependencies: ["CMicroHTTPD"],
+            dependencies: ["Basics", "CMicroHTTPD"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GatewayHTTP",
             dependencies: [
+                "Basics",
                 "Gateway",
                 "HTTPServer",
                 "POP3",
@@ -83,6 +89,7 @@ let package = Package(
         .executableTarget(
             name: "pop3-gateway",
             dependencies: [
+                "Basics",
                 "POP3",
                 "POP3Client",
                 "Gateway",
@@ -126,7 +133,7 @@ let package = Package(
         ),
         .target(
             name: "FuzzHarness",
-            dependencies: ["POP3", "MIME", "GatewayHTTP", "CLibFuzzer"],
+            dependencies: ["Basics", "POP3", "MIME", "GatewayHTTP", "CLibFuzzer"],
             path: "Fuzz/FuzzHarness",
             swiftSettings: swiftSettings
         ),
@@ -148,6 +155,11 @@ let package = Package(
             name: "FuzzHTTPInput",
             dependencies: ["FuzzHarness"],
             path: "Fuzz/FuzzHTTPInput",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BasicsTests",
+            dependencies: ["Basics"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Basics
 import FoundationEssentials
 public import MIME
 public import POP3
@@ -374,14 +375,15 @@ struct ListCursor: Equatable {
         let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
         guard parts.count == 2, (1...18).contains(parts[0].utf8.count), parts[0].utf8.first != UInt8(ascii: "0"),
             parts[0].utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-            let number = Int(parts[0]), let uid = Self.unhex(parts[1]), POP3Listing.isValidUID(uid)
+            let number = Int(parts[0]), let bytes = Hex.decode(parts[1].utf8, acceptingUppercase: false),
+            case let uid = String(decoding: bytes, as: UTF8.self), POP3Listing.isValidUID(uid)
         else { throw MailboxServiceError.invalidCursor }
         self.number = number
         self.uid = uid
     }
 
     var encoded: String {
-        "\(self.number)-" + self.uid.utf8.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        "\(self.number)-" + Hex.encode(self.uid.utf8)
     }
 
     /// The index of the first message after the cursor in a newest-first listing: right after its
@@ -391,27 +393,4 @@ struct ListCursor: Equatable {
         return messages.firstIndex { $0.number < self.number } ?? messages.count
     }
 
-    /// Lower-case hex pairs (as `encoded` writes them) to the text; nil for anything else.
-    private static func unhex(_ text: Substring) -> String? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < digits.count {
-            guard let high = Self.hexValue(digits[index]), let low = Self.hexValue(digits[index + 1]) else {
-                return nil
-            }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        default: nil
-        }
-    }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 /// `Content-Disposition` for an attachment download (RFC 6266): the type, an ASCII `filename` for old
 /// clients and the exact name as `filename*` (RFC 8187, UTF-8 percent-encoded).
 ///
@@ -75,7 +77,6 @@ enum ContentDisposition {
 
     /// RFC 8187 `value-chars`: UTF-8, every byte outside `attr-char` as `%XX`.
     static func percentEncoded(_ name: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
         for byte in name.utf8 {
             switch byte {
@@ -85,7 +86,8 @@ enum ContentDisposition {
                 UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
                 output.append(byte)
             default:
-                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                output.append(UInt8(ascii: "%"))
+                Hex.append(byte, to: &output, uppercase: true)
             }
         }
         return String(decoding: output, as: UTF8.self)

@@ -1,3 +1,5 @@
+import Basics
+
 /// A value that writes itself as JSON.
 protocol JSONWritable {
     func write(to json: inout JSONWriter)
@@ -76,10 +78,8 @@ struct JSONWriter {
             self.bytes.append(byte)
             return
         }
-        let hex: StaticString = "0123456789abcdef"
         self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-        self.bytes.append(hex.utf8Start[Int(byte >> 4)])
-        self.bytes.append(hex.utf8Start[Int(byte & 0xF)])
+        Hex.append(byte, to: &self.bytes)
     }
 
     mutating func int(_ value: Int) {

@@ -1,3 +1,4 @@
+import Basics
 import POP3
 
 /// The API's routes (openapi.yaml), matched from a method and a still percent-encoded path. `package`
@@ -91,7 +92,7 @@ package enum Route: Equatable {
             guard POP3Listing.isValidUID(segment.utf8) else { throw problem() }
             return String(segment)
         }
-        guard let bytes = PercentEncoding.decode(segment), POP3Listing.isValidUID(bytes) else { throw problem() }
+        guard let bytes = PercentEncoding.decode(segment.utf8), POP3Listing.isValidUID(bytes) else { throw problem() }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -103,57 +104,12 @@ package enum Route: Equatable {
         let problem = Problem.badRequest(
             "an attachment id is 1 to 8192 characters of numbers without leading zeros, joined by dots (e.g. 2.1)"
         )
-        guard let bytes = PercentEncoding.decode(segment), (1...8192).contains(bytes.count) else { throw problem }
+        guard let bytes = PercentEncoding.decode(segment.utf8), (1...8192).contains(bytes.count) else { throw problem }
         for number in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
             guard let first = number.first, first != UInt8(ascii: "0"),
                 number.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) })
             else { throw problem }
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// RFC 3986 percent-encoding of path segments.
-package enum PercentEncoding {
-    /// The decoded bytes, or nil for a malformed escape.
-    package static func decode(_ text: Substring) -> [UInt8]? {
-        var output: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                output.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
-            else { return nil }
-            output.append(high << 4 | low)
-        }
-        return output
-    }
-
-    /// Encodes everything but RFC 3986 unreserved characters, so an id is always one path segment.
-    package static func encode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var output: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                output.append(byte)
-            default:
-                output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            }
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 }

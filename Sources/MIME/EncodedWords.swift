@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 
 /// Rewrites the RFC 2047 encoded words of a raw header value so that GMime 3.2.13 decodes them as mail
@@ -100,8 +101,6 @@ enum EncodedWords {
             output.append(contentsOf: [UInt8(ascii: "?"), UInt8(ascii: "=")])
         }
 
-        private static let hexDigits = Array("0123456789ABCDEF".utf8)
-
         private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
@@ -109,8 +108,7 @@ enum EncodedWords {
                 output.append(byte)
             default:
                 output.append(UInt8(ascii: "="))
-                output.append(self.hexDigits[Int(byte >> 4)])
-                output.append(self.hexDigits[Int(byte & 0x0F)])
+                Hex.append(byte, to: &output, uppercase: true)
             }
         }
     }

@@ -1,3 +1,4 @@
+import Basics
 import COpenSSL
 import Synchronization
 
@@ -103,13 +104,7 @@ public struct KeyedDigest: Sendable {
 
     /// The digest as 64 lowercase hex digits, safe as a file name.
     public func hexDigest(_ message: [UInt8]) -> String {
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        for byte in self.digest(message) {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.encode(self.digest(message))
     }
 
     /// Compares two digests in time that does not depend on where they differ.

@@ -1,3 +1,4 @@
+import Basics
 import COpenSSL
 
 /// MD5, for the APOP digest of RFC 1939 only; MD5 is broken for anything that needs collision resistance.
@@ -16,13 +17,6 @@ enum MD5 {
             ERR_clear_error()
             return ""
         }
-        let hexDigits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(Int(length) * 2)
-        for byte in digest.prefix(Int(length)) {
-            hex.append(hexDigits[Int(byte >> 4)])
-            hex.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return Hex.encode(digest.prefix(Int(length)))
     }
 }

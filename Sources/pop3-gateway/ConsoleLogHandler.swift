@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 import Logging
 
@@ -191,7 +192,6 @@ struct LogLine {
     /// A JSON string literal (RFC 8259 §7): quotes, backslashes and control characters escaped, other
     /// UTF-8 as it is.
     mutating func appendJSONString(_ text: String) {
-        let hex = Array("0123456789abcdef".utf8)
         self.bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -202,8 +202,7 @@ struct LogLine {
             case UInt8(ascii: "\t"): self.append(#"\t"#)
             case 0..<0x20, 0x7F:
                 self.append(#"\u00"#)
-                self.bytes.append(hex[Int(byte >> 4)])
-                self.bytes.append(hex[Int(byte & 0xF)])
+                Hex.append(byte, to: &self.bytes)
             default: self.bytes.append(byte)
             }
         }
