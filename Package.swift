@@ -185,6 +185,7 @@ let package = Package(
         .testTarget(
             name: "GatewayHTTPTests",
             dependencies: [
+                "Basics",
                 "GatewayHTTP",
                 "Gateway",
                 "HTTPServer",
@@ -198,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", "TestSupport"],
+            dependencies: ["Basics", "HTTPServer", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         // Replays Fuzz/corpus and Fuzz/crashers through the fuzz targets' checks, without libFuzzer.

@@ -1,3 +1,4 @@
+package import Basics
 package import POP3
 
 /// Reads HTTP Basic credentials (RFC 7617) from an `Authorization` header value.

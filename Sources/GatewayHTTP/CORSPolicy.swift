@@ -1,3 +1,4 @@
+import Basics
 import HTTPServer
 
 /// Which web origins may call the API from a browser, with credentials (CORS, per the Fetch standard).

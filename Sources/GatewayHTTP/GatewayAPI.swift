@@ -1,3 +1,4 @@
+import Basics
 public import Gateway
 public import HTTPServer
 public import Logging

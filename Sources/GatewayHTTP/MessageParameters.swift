@@ -1,3 +1,4 @@
+import Basics
 import HTTPServer
 
 /// The query of `GET /v1/messages/{id}`, validated: which bodies to send and how much of each.

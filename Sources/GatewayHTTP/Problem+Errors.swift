@@ -1,3 +1,4 @@
+import Basics
 import Gateway
 import POP3
 
@@ -60,7 +61,7 @@ extension Problem {
                 retryAfter: 1
             )
         case .shuttingDown:
-            self.init(status: 503, code: "shutting_down", title: "Shutting down", detail: "the gateway is stopping")
+            self = .shuttingDown
         }
     }
 

@@ -1,3 +1,4 @@
+import Basics
 import HTTPServer
 
 /// `GET /v1/messages/{id}/raw`: the source as `message/rfc822`, whole or one byte range.

@@ -1,4 +1,4 @@
-import Basics
+package import Basics
 import POP3
 
 /// The API's routes (openapi.yaml), matched from a method and a still percent-encoded path. `package`

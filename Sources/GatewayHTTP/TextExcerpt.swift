@@ -1,3 +1,5 @@
+import Basics
+
 /// A body as `GET /v1/messages/{id}` sends it: `{"content", "hasMore"}`, cut to a byte budget.
 struct TextExcerpt: JSONWritable, Equatable {
     var content: String

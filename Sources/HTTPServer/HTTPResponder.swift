@@ -1,3 +1,5 @@
+import Basics
+
 /// Answers one request, once, from any thread.
 ///
 /// Responding from inside the handler (on the MHD thread) sends the answer as soon as the handler
@@ -29,10 +31,12 @@ public final class HTTPResponder: Sendable {
         self.exchange.respond(Self.dropped)
     }
 
-    private static let dropped = HTTPResponse.problem(
-        status: 500,
-        code: "no_answer",
-        title: "Internal Server Error",
-        detail: "The request was dropped without an answer."
+    private static let dropped = HTTPResponse(
+        problem: Problem(
+            status: 500,
+            code: "no_answer",
+            title: "Internal Server Error",
+            detail: "The request was dropped without an answer."
+        )
     )
 }

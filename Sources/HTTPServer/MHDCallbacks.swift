@@ -1,3 +1,4 @@
+import Basics
 import CMicroHTTPD
 
 /// The C callbacks given to MHD, and what they do on MHD's threads.
@@ -334,11 +335,13 @@ enum MHDCallbacks {
     }
 
     private static func bodyTooLarge(limit: Int) -> HTTPResponse {
-        .problem(
-            status: 413,
-            code: "body_too_large",
-            title: "Content Too Large",
-            detail: "The request body is larger than the limit of \(limit) bytes."
+        HTTPResponse(
+            problem: Problem(
+                status: 413,
+                code: "body_too_large",
+                title: "Content Too Large",
+                detail: "The request body is larger than the limit of \(limit) bytes."
+            )
         )
     }
 }

@@ -189,24 +189,9 @@ struct LogLine {
         return String(decoding: line.bytes, as: UTF8.self)
     }
 
-    /// A JSON string literal (RFC 8259 §7): quotes, backslashes and control characters escaped, other
-    /// UTF-8 as it is.
+    /// A JSON string literal, escaped as the API's bodies are.
     mutating func appendJSONString(_ text: String) {
-        self.bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): self.append(#"\""#)
-            case UInt8(ascii: "\\"): self.append(#"\\"#)
-            case UInt8(ascii: "\n"): self.append(#"\n"#)
-            case UInt8(ascii: "\r"): self.append(#"\r"#)
-            case UInt8(ascii: "\t"): self.append(#"\t"#)
-            case 0..<0x20, 0x7F:
-                self.append(#"\u00"#)
-                Hex.append(byte, to: &self.bytes)
-            default: self.bytes.append(byte)
-            }
-        }
-        self.bytes.append(UInt8(ascii: "\""))
+        JSONWriter.appendString(text, to: &self.bytes)
     }
 
     // MARK: - Time

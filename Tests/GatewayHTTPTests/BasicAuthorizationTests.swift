@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import POP3
 import Testing

@@ -1,3 +1,4 @@
+import Basics
 import Testing
 
 @testable import HTTPServer
@@ -30,4 +31,28 @@ struct HTTPHeadersTests {
         #expect(!HTTPHeaders.namesMatch("Content-Length", "Content-Lengt"))
         #expect(!HTTPHeaders.namesMatch("[", "{"))
     }
+}
+
+/// A problem becomes problem+json that no cache stores, with the headers it calls for.
+@Test func problemResponseHeaders() {
+    let challenge = HTTPResponse(
+        problem: Problem(status: 401, code: "authentication_required", title: "t", detail: "d")
+    )
+    #expect(challenge.status == 401)
+    #expect(challenge.headers["Content-Type"] == "application/problem+json")
+    #expect(challenge.headers["Cache-Control"] == "no-store")
+    #expect(challenge.headers["WWW-Authenticate"] == #"Basic realm="pop3-gateway", charset="UTF-8""#)
+    let limited = HTTPResponse(
+        problem: Problem(
+            status: 405,
+            code: "method_not_allowed",
+            title: "t",
+            detail: "d",
+            retryAfter: 3,
+            allow: ["GET", "HEAD"]
+        )
+    )
+    #expect(limited.headers["Retry-After"] == "3")
+    #expect(limited.headers["Allow"] == "GET, HEAD")
+    #expect(limited.headers["WWW-Authenticate"] == nil)
 }

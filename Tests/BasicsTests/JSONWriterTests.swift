@@ -1,7 +1,6 @@
+import Basics
 import Foundation
 import Testing
-
-@testable import GatewayHTTP
 
 @Suite struct JSONWriterTests {
     /// Quotes, backslashes and control characters are escaped; other UTF-8 passes through; JSON parses it back.
@@ -28,6 +27,14 @@ import Testing
         #expect(parsed["b"] as? Bool == true)
         #expect(parsed["i"] as? Int == -42)
         #expect(text.contains(#"\u0000"#) && text.contains(#"\u001f"#) && text.contains(#"\""#))
+        #expect(text.contains(#"\n\t"#))
+    }
+
+    /// DEL is escaped as well, so that no control character reaches a terminal that shows a log line.
+    @Test func escapesDelete() {
+        var bytes: [UInt8] = []
+        JSONWriter.appendString("a\u{7F}\r\u{1B}[31m", to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == #""a\u007f\r\u001b[31m""#)
     }
 
     /// Nested arrays of objects get their commas right.
