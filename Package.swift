@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "POP3", "POP3Client", "MIME"],
+            dependencies: ["Basics", "Gateway", "POP3", "POP3Client", "MIME"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,7 +3,7 @@ import Glibc
 /// A value guarded by a mutex, with a condition variable to wait until the value says something happened.
 ///
 /// `Synchronization.Mutex` cannot be waited on, and Foundation's `NSCondition` times out on the wall clock.
-/// This one waits on `CLOCK_MONOTONIC` (deadlines are `MonotonicPoolClock.uptime()` values), so a clock
+/// This one waits on `CLOCK_MONOTONIC` (deadlines are `MonotonicClock.now()` values), so a clock
 /// step can neither cut a wait short nor stretch it.
 ///
 /// `@unchecked Sendable`: `value` is only read or written with `mutex` held.
@@ -77,7 +77,7 @@ final class ConditionLock<Value: Sendable>: @unchecked Sendable {
         return try body(&self.value)
     }
 
-    /// Blocks until `isReady` holds for the value or `deadline` (a `MonotonicPoolClock.uptime()` value)
+    /// Blocks until `isReady` holds for the value or `deadline` (a `MonotonicClock.now()` value)
     /// passes; nil waits for ever. Returns the value as last seen, so the caller can tell which happened.
     func wait(until isReady: (Value) -> Bool, deadline: Duration?) -> Value {
         pthread_mutex_lock(self.mutex)

@@ -1,3 +1,4 @@
+import Basics
 public import POP3
 public import POP3Client
 import Synchronization
@@ -97,7 +98,7 @@ public final class SessionPool<Session: PooledSession>: Sendable {
         _ body: (Session) throws -> Output
     ) throws -> Output {
         let fingerprint = CredentialFingerprint(credentials, using: self.fingerprintDigest)
-        let queueDeadline = MonotonicPoolClock.uptime() + self.configuration.maxQueueWait
+        let queueDeadline = MonotonicClock.now() + self.configuration.maxQueueWait
         let parked = try self.acquireTurn(for: key, deadline: queueDeadline)
         // This thread now holds the mailbox's turn; every path below gives it back exactly once.
         let lease: Lease
@@ -424,7 +425,7 @@ public final class SessionPool<Session: PooledSession>: Sendable {
             return idle
         }
         self.retire(idle)
-        let deadline = MonotonicPoolClock.uptime() + gracePeriod
+        let deadline = MonotonicClock.now() + gracePeriod
         return self.drained.wait(until: { $0 }, deadline: deadline)
     }
 

@@ -1,3 +1,5 @@
+import Basics
+
 /// A dedicated thread that calls `tick` every `interval` until stopped, for closing idle sessions.
 ///
 /// Between rounds it blocks on a condition variable, so it neither spins nor delays `stop()`.
@@ -11,7 +13,7 @@ final class SessionPoolJanitor: Sendable {
         self.stopRequested = stopRequested
         self.thread = PoolThread {
             while true {
-                let deadline = MonotonicPoolClock.uptime() + interval
+                let deadline = MonotonicClock.now() + interval
                 if stopRequested.wait(until: { $0 }, deadline: deadline) || !tick() {
                     return
                 }

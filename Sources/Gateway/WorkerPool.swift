@@ -1,3 +1,5 @@
+import Basics
+
 /// A fixed set of threads for blocking work (POP3 I/O), with a bounded queue.
 ///
 /// Blocking I/O gets dedicated threads rather than GCD or Swift concurrency: on Linux GCD runs only a
@@ -101,7 +103,7 @@ public final class WorkerPool: Sendable {
         self.queue.state.update { $0.stopping = true }
         let state = self.queue.state.wait(
             until: { $0.busy == 0 && $0.waiting == 0 },
-            deadline: MonotonicPoolClock.uptime() + timeout
+            deadline: MonotonicClock.now() + timeout
         )
         let finished = state.busy == 0 && state.waiting == 0
         // A job still running could block a join for as long as its upstream deadline.

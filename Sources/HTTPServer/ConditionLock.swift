@@ -48,7 +48,7 @@ final class ConditionLock: @unchecked Sendable {
         pthread_cond_wait(self.condition, self.mutex)
     }
 
-    /// Like `wait()`, but gives up at `deadline` (`CLOCK_MONOTONIC` nanoseconds); false on time-out.
+    /// Like `wait()`, but gives up at `deadline` (a `MonotonicClock.nanoseconds()` reading); false on time-out.
     func wait(untilUptimeNanoseconds deadline: Int64) -> Bool {
         var time = timespec()
         time.tv_sec = Int(deadline / 1_000_000_000)

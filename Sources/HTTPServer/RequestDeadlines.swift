@@ -1,3 +1,4 @@
+import Basics
 import CMicroHTTPD
 import Synchronization
 
@@ -52,7 +53,7 @@ final class RequestDeadlines: @unchecked Sendable {
         let entry = ConnectionContext(
             socket: socket,
             remoteAddress: pop3gw_MHD_connection_client_address(connection).map(SocketAddress.text(of:)) ?? "",
-            deadline: Uptime.nanoseconds(after: self.timeout)
+            deadline: MonotonicClock.nanoseconds(after: self.timeout)
         )
         socketContext.pointee = Unmanaged.passRetained(entry).toOpaque()
         self.lock.withLock { self.connections[ObjectIdentifier(entry)] = entry }
@@ -72,12 +73,15 @@ final class RequestDeadlines: @unchecked Sendable {
 
     /// The answer is sent (or the request failed): the next request must be in within the timeout.
     func requestEnded(_ connection: OpaquePointer) {
-        ConnectionContext.of(connection)?.deadline.store(Uptime.nanoseconds(after: self.timeout), ordering: .relaxed)
+        ConnectionContext.of(connection)?.deadline.store(
+            MonotonicClock.nanoseconds(after: self.timeout),
+            ordering: .relaxed
+        )
     }
 
     /// Shuts down every connection past its deadline; false once stopped.
     func sweep() -> Bool {
-        let now = Uptime.nanoseconds()
+        let now = MonotonicClock.nanoseconds()
         return self.lock.withLock {
             guard !self.stopped else { return false }
             for entry in self.connections.values {

@@ -1,3 +1,4 @@
+import Basics
 import CMicroHTTPD
 import Glibc
 
@@ -125,14 +126,18 @@ final class RunningDaemon: @unchecked Sendable {
     func stop(gracePeriod: Duration) {
         self.acceptor.stop()
         self.context.beginStopping()
-        _ = self.context.waitUntilNoRequestsInFlight(untilUptimeNanoseconds: Uptime.nanoseconds(after: gracePeriod))
+        _ = self.context.waitUntilNoRequestsInFlight(
+            untilUptimeNanoseconds: MonotonicClock.nanoseconds(after: gracePeriod)
+        )
         for exchange in self.context.exchangesInFlight() {
             exchange.abandon()
         }
         // Resuming only asks MHD's threads to take the connection back; wait until they have called
         // back on each. No new suspension can happen now: every request has an answer and every
         // stream is cancelled. The wait is bounded; MHD_stop_daemon also processes pending resumes.
-        _ = self.context.waitUntilNoConnectionSuspended(untilUptimeNanoseconds: Uptime.nanoseconds(after: .seconds(2)))
+        _ = self.context.waitUntilNoConnectionSuspended(
+            untilUptimeNanoseconds: MonotonicClock.nanoseconds(after: .seconds(2))
+        )
         // Before MHD closes the sockets, whose numbers may then be reused.
         self.context.requestDeadlines.stop()
         MHD_stop_daemon(self.daemon)

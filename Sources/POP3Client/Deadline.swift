@@ -1,4 +1,4 @@
-import Glibc
+import Basics
 
 /// A point in time on `CLOCK_MONOTONIC`, by which a blocking operation must be done.
 ///
@@ -13,30 +13,12 @@ struct Deadline: Sendable, Comparable {
     }
 
     static var now: Deadline {
-        var time = timespec()
-        // CLOCK_MONOTONIC cannot fail on Linux with a valid pointer, so the result is not checked.
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Deadline(uptimeNanoseconds: Int64(time.tv_sec) &* 1_000_000_000 &+ Int64(time.tv_nsec))
+        Deadline(uptimeNanoseconds: MonotonicClock.nanoseconds())
     }
 
     /// The deadline `duration` from now; saturates instead of overflowing for huge durations.
     static func after(_ duration: Duration) -> Deadline {
-        let (seconds, attoseconds) = duration.components
-        let (secondsInNanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow {
-            return Deadline(uptimeNanoseconds: seconds < 0 ? Int64.min : Int64.max)
-        }
-        let (nanoseconds, overflowAddingFraction) = secondsInNanoseconds.addingReportingOverflow(
-            attoseconds / 1_000_000_000
-        )
-        if overflowAddingFraction {
-            return Deadline(uptimeNanoseconds: seconds < 0 ? Int64.min : Int64.max)
-        }
-        let (sum, overflowAddingNow) = Deadline.now.uptimeNanoseconds.addingReportingOverflow(nanoseconds)
-        if overflowAddingNow {
-            return Deadline(uptimeNanoseconds: nanoseconds < 0 ? Int64.min : Int64.max)
-        }
-        return Deadline(uptimeNanoseconds: sum)
+        Deadline(uptimeNanoseconds: MonotonicClock.nanoseconds(after: duration))
     }
 
     /// The earlier of two deadlines, e.g. a per-read deadline capped by the whole command's.

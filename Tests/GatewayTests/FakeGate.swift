@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 
 @testable import Gateway
@@ -14,15 +15,15 @@ final class FakeGate: Sendable {
     /// Waits until the gate opens; false if it stayed shut for `timeout`.
     @discardableResult
     func wait(timeout: Duration = .seconds(10)) -> Bool {
-        self.isOpen.wait(until: { $0 }, deadline: MonotonicPoolClock.uptime() + timeout)
+        self.isOpen.wait(until: { $0 }, deadline: MonotonicClock.now() + timeout)
     }
 
     /// Polls `condition` every millisecond until it holds; false if it did not within `timeout`.
     /// For observing another thread's progress (e.g. "now waiting") that has no event to wait on.
     static func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
-        let deadline = MonotonicPoolClock.uptime() + timeout
+        let deadline = MonotonicClock.now() + timeout
         while !condition() {
-            guard MonotonicPoolClock.uptime() < deadline else { return false }
+            guard MonotonicClock.now() < deadline else { return false }
             usleep(1_000)
         }
         return true
