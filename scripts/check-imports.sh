@@ -7,10 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# target: the project modules it may import. Basics (clock, hex, percent-encoding, JSON, Problem) is
-# for everyone. The arrows point one way: HTTP -> Gateway -> POP3 client and MIME -> POP3. GatewayHTTP still
-# reads POP3 and MIME types that Gateway hands out; that leak is the next to go, and then they leave its
-# row.
+# target: the project modules it may import. Basics (clock, threads, hex, percent-encoding, JSON,
+# Problem) is for everyone. The arrows point one way: HTTP -> Gateway -> POP3 client and MIME -> POP3.
+# GatewayHTTP still reads POP3 and MIME types that Gateway hands out; that leak is the next to go, and
+# then they leave its row.
 declare -A allowed=(
     [Basics]=""
     [POP3]="Basics"

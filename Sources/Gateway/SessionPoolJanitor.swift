@@ -5,13 +5,13 @@ import Basics
 /// Between rounds it blocks on a condition variable, so it neither spins nor delays `stop()`.
 final class SessionPoolJanitor: Sendable {
     private let stopRequested: ConditionLock<Bool>
-    private let thread: PoolThread
+    private let thread: PThread
 
     /// Starts the thread. `tick` returns false when there is nothing left to look after.
     init(interval: Duration, tick: @escaping @Sendable () -> Bool) {
         let stopRequested = ConditionLock(false)
         self.stopRequested = stopRequested
-        self.thread = PoolThread {
+        self.thread = PThread.essential(name: "pop3gw-janitor") {
             while true {
                 let deadline = MonotonicClock.now() + interval
                 if stopRequested.wait(until: { $0 }, deadline: deadline) || !tick() {

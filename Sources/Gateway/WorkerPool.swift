@@ -58,7 +58,7 @@ public final class WorkerPool: Sendable {
 
     private let queue: Queue
     /// Joined by `shutdown`; otherwise detached when the pool goes, and they leave by themselves.
-    private let threads: [PoolThread]
+    private let threads: [PThread]
 
     /// Starts `threads` workers; at most `queueLimit` jobs wait for a free one.
     /// - Parameter name: the threads' name prefix, followed by their number (15 bytes in all at most).
@@ -69,7 +69,7 @@ public final class WorkerPool: Sendable {
             // 1 MiB: four times what the deepest parse needs. GMime's recursion is bounded by its own depth
             // limits and by MIME's AddressFieldGuard, and the MIME test
             // worstAllowedRecursionFitsInAQuarterOfTheWorkerStack runs the worst case in 256 KiB.
-            PoolThread(name: "\(name)-\(index)", stackSize: 1 << 20) { queue.run() }
+            PThread.essential(name: "\(name)-\(index)", stackSize: 1 << 20) { queue.run() }
         }
     }
 

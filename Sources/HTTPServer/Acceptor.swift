@@ -1,3 +1,4 @@
+import Basics
 import CMicroHTTPD
 import Glibc
 
@@ -23,7 +24,7 @@ final class Acceptor: @unchecked Sendable {
         guard Glibc.pipe(&pipe) == 0 else { return nil }
         for descriptor in pipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         let acceptor = Acceptor(listening: listening, daemon: daemon, wakeup: (pipe[0], pipe[1]))
-        guard DetachedThread.start({ acceptor.run() }) else {
+        guard PThread.detached(name: "http-acceptor", { acceptor.run() }) else {
             acceptor.closeWakeup()
             return nil
         }

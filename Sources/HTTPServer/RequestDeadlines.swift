@@ -33,7 +33,7 @@ final class RequestDeadlines: @unchecked Sendable {
 
     /// Starts the sweeper; it runs until `stop`.
     func start() -> Bool {
-        DetachedThread.start { [self] in
+        PThread.detached(name: "http-deadlines") { [self] in
             while self.sweep() {
                 usleep(Self.sweepInterval)
             }

@@ -1,3 +1,4 @@
+import Basics
 import CMicroHTTPD
 import Glibc
 import Synchronization
@@ -97,7 +98,7 @@ final class ResponseExchange: @unchecked Sendable {
         guard let producer, let stream else { return }
         if onHandlerThread {
             // The producer may block for backpressure, and MHD threads must never block.
-            let started = DetachedThread.start { Self.run(producer, into: stream) }
+            let started = PThread.detached(name: "http-body") { Self.run(producer, into: stream) }
             if !started {
                 stream.fail()
             }

@@ -1,14 +1,16 @@
+import Basics
+
 @testable import Gateway
 
 /// Runs one request on its own thread, as the gateway's worker pool would, and keeps its result.
 final class FakeRequest<Output: Sendable>: Sendable {
     private let outcome: ConditionLock<Result<Output, any Error>?>
-    private let thread: PoolThread
+    private let thread: PThread
 
     init(_ body: @escaping @Sendable () throws -> Output) {
         let outcome = ConditionLock<Result<Output, any Error>?>(nil)
         self.outcome = outcome
-        self.thread = PoolThread {
+        self.thread = PThread.essential {
             let result = Result { try body() }
             outcome.update { $0 = result }
         }
