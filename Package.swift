@@ -121,6 +121,7 @@ let package = Package(
         // Helpers more than one test target uses; not part of the product.
         .target(
             name: "TestSupport",
+            dependencies: ["Basics"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

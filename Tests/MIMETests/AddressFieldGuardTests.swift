@@ -1,4 +1,5 @@
 import Glibc
+import TestSupport
 import Testing
 
 @testable import MIME
@@ -80,33 +81,6 @@ func chunkingDoesNotMatter(chunk: Int) {
     #expect(result.hasPrefix("Subject: a:b\r\nTo: g g "))
     #expect(result.hasSuffix("\r\n\r\nbody: yes\r\n"))
     #expect(result.filter { $0 == ":" }.count == 4)
-}
-
-/// Runs `body` on a thread with a 1 MiB stack (the size of the gateway's worker threads, `WorkerPool`) or
-/// `stackSize`, and waits for it. A stack overflow there kills the test process: the test fails loudly.
-private func onSmallStack(stackSize: Int = 1 << 20, _ body: @escaping @Sendable () -> Void) {
-    final class Box: @unchecked Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-    var attributes = pthread_attr_t()
-    pthread_attr_init(&attributes)
-    defer { pthread_attr_destroy(&attributes) }
-    pthread_attr_setstacksize(&attributes, stackSize)
-    var thread = pthread_t()
-    let context = Unmanaged.passRetained(Box(body)).toOpaque()
-    let result = pthread_create(
-        &thread,
-        &attributes,
-        { context in
-            guard let context else { return nil }
-            Unmanaged<Box>.fromOpaque(context).takeRetainedValue().body()
-            return nil
-        },
-        context
-    )
-    precondition(result == 0, "pthread_create failed")
-    pthread_join(thread, nil)
 }
 
 /// The headers that crashed GMime's address parser (thousands of nested levels) parse on a 1 MiB stack

@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import TestSupport
 import Testing
 
 /// A message whose multiparts nest `depth` levels deep; the innermost holds a text and a small attachment.
@@ -18,22 +19,9 @@ private func nestedMessage(depth: Int) -> [UInt8] {
     return MessageLines.crlf(lines)
 }
 
-/// Runs `body` on a thread with a small stack (512 KiB, a sixteenth of the usual 8 MiB), to show that
-/// parsing does not use stack in proportion to the nesting.
-private func onSmallStack(_ body: @escaping @Sendable () -> Void) {
-    let done = DispatchSemaphore(value: 0)
-    let thread = Thread {
-        body()
-        done.signal()
-    }
-    thread.stackSize = 512 * 1_024
-    thread.start()
-    done.wait()
-}
-
 /// Multiparts nested 100 deep give their text and attachment, with 100-component ids, on a small stack.
 @Test func hundredLevelsDeep() {
-    onSmallStack {
+    onSmallStack(stackSize: 512 << 10) {
         let message = nestedMessage(depth: 100)
         let body = MIMEParser.parseMessage(message).body
         let path = Array(repeating: "1", count: 99).joined(separator: ".")
@@ -46,7 +34,7 @@ private func onSmallStack(_ body: @escaping @Sendable () -> Void) {
 /// Nesting far beyond GMime's own limit (it stops building the tree at 1,024 levels, so what lies deeper
 /// is not seen) neither crashes nor exhausts a small stack; the headers are still read.
 @Test func twoThousandLevelsDeep() {
-    onSmallStack {
+    onSmallStack(stackSize: 512 << 10) {
         let parsed = MIMEParser.parseMessage(nestedMessage(depth: 2_000))
         #expect(parsed.summary.subject == "deep")
         #expect(parsed.body.text == nil)
