@@ -1,22 +1,25 @@
 /// RFC 3986 percent-encoding, for path segments and query components alike.
 package enum PercentEncoding {
-    /// What a `%` that is not followed by two hex digits means.
-    package enum Malformed: Sendable {
-        /// The whole text is malformed: `decode` gives nil (a path segment, which must be exact).
-        case reject
-        /// The `%` is taken as it is (a query component, where refusing the request would be harsher than
-        /// anything needs).
-        case keep
+    /// A path segment's bytes; nil when a `%` is not followed by two hex digits, since a path must be exact.
+    package static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+        let decoded = self.decode(text, plusIsSpace: false)
+        return decoded.wellFormed ? decoded.bytes : nil
     }
 
-    /// The decoded bytes. `plusIsSpace` decodes `+` as a space, as HTML forms and curl encode a query.
-    package static func decode(
+    /// A query name or value, as HTML forms and curl encode it: `+` is a space, and a `%` not followed by two
+    /// hex digits stays as it is, since refusing the request would be harsher than anything needs.
+    package static func decodeQueryComponent(_ text: some Collection<UInt8>) -> [UInt8] {
+        self.decode(text, plusIsSpace: true).bytes
+    }
+
+    /// The bytes, a malformed `%` kept as it is, and whether there was none.
+    private static func decode(
         _ text: some Collection<UInt8>,
-        plusIsSpace: Bool = false,
-        malformed: Malformed = .reject
-    ) -> [UInt8]? {
+        plusIsSpace: Bool
+    ) -> (bytes: [UInt8], wellFormed: Bool) {
         var output: [UInt8] = []
         output.reserveCapacity(text.count)
+        var wellFormed = true
         var index = text.startIndex
         while index != text.endIndex {
             let byte = text[index]
@@ -30,13 +33,12 @@ package enum PercentEncoding {
             {
                 output.append(high << 4 | low)
                 index = text.index(index, offsetBy: 2)
-            } else if malformed == .keep {
-                output.append(byte)
             } else {
-                return nil
+                output.append(byte)
+                wellFormed = false
             }
         }
-        return output
+        return (output, wellFormed)
     }
 
     /// Encodes everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`), as `%XX` in upper

@@ -2,7 +2,7 @@ package import Basics
 import POP3
 
 /// The API's routes (openapi.yaml), matched from a method and a still percent-encoded path. `package`
-/// (with `PercentEncoding`) for the fuzz harness (`Fuzz/FuzzHarness`).
+/// for the fuzz harness (`Fuzz/FuzzHarness`).
 package enum Route: Equatable {
     case mailbox
     case listMessages

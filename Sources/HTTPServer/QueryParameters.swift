@@ -24,7 +24,6 @@ enum QueryParameters {
     /// rejecting the request would be harsher than the router needs; bytes that are not UTF-8 become
     /// U+FFFD.
     static func decode(_ component: Substring.UTF8View.SubSequence) -> String {
-        let bytes = PercentEncoding.decode(component, plusIsSpace: true, malformed: .keep) ?? Array(component)
-        return String(decoding: bytes, as: UTF8.self)
+        String(decoding: PercentEncoding.decodeQueryComponent(component), as: UTF8.self)
     }
 }
