@@ -2,8 +2,14 @@ import Basics
 import HTTPServer
 
 extension Problem {
-    /// The answer: `HTTPServer` renders every problem the same way.
-    var response: HTTPResponse { HTTPResponse(problem: self) }
+    /// The answer as `HTTPServer` renders every problem, with the Basic challenge on a 401.
+    var response: HTTPResponse {
+        var response = HTTPResponse(problem: self)
+        if self.status == 401 {
+            response.headers.add(name: "WWW-Authenticate", value: #"Basic realm="pop3-gateway", charset="UTF-8""#)
+        }
+        return response
+    }
 }
 
 extension Problem {

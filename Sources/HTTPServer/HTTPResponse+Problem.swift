@@ -1,17 +1,14 @@
 package import Basics
 
 extension HTTPResponse {
-    /// The problem as `application/problem+json`, never stored by a cache, with `Retry-After`, `Allow`, or
-    /// (for a 401) the Basic challenge when the problem calls for them.
+    /// The problem as `application/problem+json`, never stored by a cache, with `Retry-After` and `Allow`
+    /// when the problem calls for them. (A 401's challenge is the application's: it names its realm.)
     package init(problem: Problem) {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/problem+json")
         headers.add(name: "Cache-Control", value: "no-store")
         if let retryAfter = problem.retryAfter { headers.add(name: "Retry-After", value: String(retryAfter)) }
         if let allow = problem.allow { headers.add(name: "Allow", value: allow.joined(separator: ", ")) }
-        if problem.status == 401 {
-            headers.add(name: "WWW-Authenticate", value: #"Basic realm="pop3-gateway", charset="UTF-8""#)
-        }
         self.init(status: problem.status, headers: headers, body: .bytes(JSON.encode(problem)))
     }
 
