@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Python tools the tests use (schemathesis, openapi-spec-validator, hadolint, jsonschema), in a
-# virtual environment of the repository's own, .venv-tools/ (git-ignored), never in the system Python:
+# The Python tools the tests use (schemathesis, openapi-spec-validator, openapi-python-client, hadolint,
+# jsonschema), in a virtual environment of the repository's own, .venv-tools/ (git-ignored), never in the
+# system Python:
 # Debian 12's is externally managed (PEP 668). Every package is pinned in scripts/python-tools.txt; the
 # environment is made again when that file changes, and otherwise reused as it is.
 #   scripts/python-tools.sh          make or refresh .venv-tools/, then print its python's path
